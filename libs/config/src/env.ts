@@ -1,0 +1,65 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+/** "16MiB", "512KiB", "1048576": a size in bytes, as people write it in an .env file. */
+const byteSize = z
+  .string()
+  .trim()
+  .regex(/^\d+\s*(B|KB|KiB|MB|MiB)?$/i, 'expected bytes, e.g. 16777216 or 16MiB')
+  .transform((text) => {
+    const [, digits, unit = 'B'] = /^(\d+)\s*([a-z]*)$/i.exec(text) ?? [];
+    const factor = /^k/i.test(unit) ? 1024 : /^m/i.test(unit) ? MiB : 1;
+    return Number(digits) * factor;
+  })
+  .pipe(z.number().int().positive());
+
+const port = z.coerce.number().int().min(0).max(65535);
+const httpHeaderName = z.string().trim().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name');
+
+export const envSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://127.0.0.1:5432/wmsi'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Every Redis key WMSi writes starts with this, so several installations (or test runs) share a server. */
+  REDIS_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]+$/).default('wmsi'),
+  GATEWAY_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  GATEWAY_PORT: port.default(3000),
+  API_PORT: port.default(3001),
+  /** The address Acumatica posts to, printed by `keys create`; defaults to this host and GATEWAY_PORT. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PAIRING_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  WEBHOOK_AUTH_HEADER: httpHeaderName.default('X-Api-Key'),
+  WEBHOOK_BODY_LIMIT: byteSize.default(16 * MiB),
+  /** JSON file that maps canonical fields to the column captions of a customer's inquiries. */
+  COLUMN_MAPPING_FILE: z.string().trim().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema> & { PUBLIC_URL: string };
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/**
+ * Reads and validates the environment once. Every process calls this at start-up; nothing else in
+ * the code base reads process.env. Empty strings count as "not set" so a blank line in an .env file
+ * falls back to the default instead of failing.
+ */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const known = Object.keys(envSchema.shape);
+  const relevant = Object.fromEntries(
+    known.filter((name) => source[name] !== undefined && source[name] !== '').map((name) => [name, source[name]]),
+  );
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      return `  ${name}=${JSON.stringify(source[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  return { ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://${hostname()}:${env.GATEWAY_PORT}` };
+}

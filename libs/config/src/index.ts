@@ -1,0 +1,1 @@
+export { ConfigError, envSchema, loadEnv, type Env } from './env.js';
