@@ -1,0 +1,33 @@
+export {
+  createDb,
+  databaseName,
+  databaseUrl,
+  dropDatabase,
+  ensureDatabaseExists,
+  pingDb,
+  withDefaultUser,
+  type Database,
+} from './client.js';
+export { DbError, MigrationError, type DbErrorCode } from './errors.js';
+export type * from './generated/db.js';
+export { migrateToLatest } from './migrate.js';
+export { migrationProvider, migrations } from './migrations/index.js';
+export {
+  activeApiKeys,
+  findApiKey,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  type ApiKey,
+  type NewApiKey,
+} from './api-keys.js';
+export {
+  getQuarantined,
+  listQuarantined,
+  markReplayed,
+  quarantineBody,
+  type NewQuarantinedBody,
+  type QuarantinedBody,
+  type QuarantinedSummary,
+  type QuarantineReason,
+} from './quarantine.js';

@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as apiKeys from './2026_11_26_0001_api_keys.js';
+import * as quarantine from './2026_11_26_0002_quarantine.js';
+
+/**
+ * Every migration, by the name recorded in kysely_migration. Imported statically rather than found
+ * by a folder scan, so the same list runs from source (tsx, vitest) and from a build.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '2026_11_26_0001_api_keys': apiKeys,
+  '2026_11_26_0002_quarantine': quarantine,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...migrations }),
+};

@@ -1,0 +1,101 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DB, Quarantine } from './generated/db.js';
+
+/** Known reasons; later kinds of bad input add their own without a migration. */
+export type QuarantineReason = 'unparseable-json' | 'invalid-envelope' | 'invalid-rows' | (string & {});
+
+/** A quarantined body in full, raw bytes included. */
+export type QuarantinedBody = Selectable<Quarantine>;
+
+/** A quarantined body as listed: everything but the bytes, plus how many there are. */
+export type QuarantinedSummary = Omit<QuarantinedBody, 'raw_body'> & { body_bytes: number };
+
+export interface NewQuarantinedBody {
+  topic: string;
+  reason: QuarantineReason;
+  message: string;
+  /** What was wrong, e.g. zod issues; stored as JSON. */
+  issues: readonly unknown[];
+  /** The request body exactly as received. */
+  rawBody: Buffer;
+  contentType?: string | null;
+  notificationId?: string | null;
+  query?: string | null;
+}
+
+const MAX_PAGE = 500;
+
+/** Listing never ships the bytes: a page of 16 MiB bodies would be far too heavy. */
+const summaryColumns = [
+  'id',
+  'topic',
+  'reason',
+  'message',
+  'issues',
+  'content_type',
+  'notification_id',
+  'query',
+  'received_at',
+  'replayed_at',
+  sql<number>`octet_length(raw_body)`.as('body_bytes'),
+] as const;
+
+export async function quarantineBody(db: Kysely<DB>, body: NewQuarantinedBody): Promise<{ id: string }> {
+  return db
+    .insertInto('quarantine')
+    .values({
+      topic: body.topic,
+      reason: body.reason,
+      message: body.message,
+      // Serialised here: pg would send a JS array as a PostgreSQL array, not as JSON.
+      issues: JSON.stringify(body.issues),
+      raw_body: body.rawBody,
+      content_type: body.contentType ?? null,
+      notification_id: body.notificationId ?? null,
+      query: body.query ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * One page of quarantined bodies, newest first, without the bytes. Pass the last id of a page as
+ * `beforeId` for the next one. `pendingOnly` leaves out what was already replayed. `limit` is
+ * clamped to 1..500.
+ */
+export async function listQuarantined(
+  db: Kysely<DB>,
+  options: { topic?: string; limit?: number; beforeId?: string; pendingOnly?: boolean } = {},
+): Promise<QuarantinedSummary[]> {
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), MAX_PAGE);
+  let query = db
+    .selectFrom('quarantine')
+    .select(summaryColumns);
+  if (options.topic !== undefined) query = query.where('topic', '=', options.topic);
+  if (options.pendingOnly) query = query.where('replayed_at', 'is', null);
+  if (options.beforeId !== undefined) {
+    // Keyset paging on the listing order itself, so rows quarantined meanwhile neither repeat nor vanish.
+    query = query.where(
+      sql<boolean>`(quarantine.received_at, quarantine.id) < (select cursor.received_at, cursor.id from quarantine as cursor where cursor.id = ${options.beforeId})`,
+    );
+  }
+  return query.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** A quarantined body with its exact bytes, for display or replay; undefined when there is no such id. */
+export async function getQuarantined(db: Kysely<DB>, id: string): Promise<QuarantinedBody | undefined> {
+  return db.selectFrom('quarantine').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Records that a quarantined body was replayed; the first replay time is kept. Returns the row
+ * (without the bytes) or undefined when there is no such id.
+ */
+export async function markReplayed(db: Kysely<DB>, id: string): Promise<QuarantinedSummary | undefined> {
+  return db
+    .updateTable('quarantine')
+    .set((eb) => ({ replayed_at: eb.fn.coalesce('replayed_at', eb.fn<Date>('now')) }))
+    .where('id', '=', id)
+    .returning(summaryColumns)
+    .executeTakeFirst();
+}
