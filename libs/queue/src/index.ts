@@ -1,0 +1,13 @@
+export { connectForBackgroundWork, connectForRequests, waitUntilReady, type ErrorListener } from './connections.js';
+export { redisDurabilityWarnings } from './persistence-check.js';
+export {
+  DOMAIN_QUEUES,
+  closeDomainQueues,
+  notificationJobOptions,
+  openDomainQueues,
+  queueName,
+  type DomainQueue,
+  type DomainQueues,
+  type NotificationJobData,
+} from './queues.js';
+export { INTAKE_DISPATCH_GROUP, intakeKeys, type IntakeKeys } from './redis-keys.js';

@@ -1,0 +1,52 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+
+/** One BullMQ queue per domain worker; the topic is the job name. */
+export const DOMAIN_QUEUES = ['receiving', 'fulfillment', 'items', 'adjustments'] as const;
+export type DomainQueue = (typeof DOMAIN_QUEUES)[number];
+
+/**
+ * BullMQ names its keys `<prefix>:<queue>:...`. Wrapping the queue name in braces makes it the hash
+ * tag, so each queue's keys live in one cluster slot, as BullMQ's Lua scripts require.
+ */
+export function queueName(domain: DomainQueue): string {
+  return `{${domain}}`;
+}
+
+/** What a domain worker's job carries: an accepted notification, as the intake stored it. */
+export interface NotificationJobData {
+  /** The intake stream entry id; also the job id, so moving an entry twice enqueues it once. */
+  intakeId: string;
+  /** ISO time the gateway acknowledged it (for processing lag). */
+  acceptedAt: string;
+  /** The notification, serialized by the gateway (TimeStamp kept as an exact decimal string). */
+  notification: string;
+}
+
+export const notificationJobOptions: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  // Failed jobs are the dead-letter set: kept until replayed or removed by an admin.
+  removeOnFail: false,
+};
+
+export type DomainQueues = Record<DomainQueue, Queue<NotificationJobData>>;
+
+export function openDomainQueues(connection: ConnectionOptions, prefix: string): DomainQueues {
+  const open = (domain: DomainQueue) =>
+    new Queue<NotificationJobData>(queueName(domain), {
+      connection,
+      prefix,
+      defaultJobOptions: notificationJobOptions,
+    });
+  return {
+    receiving: open('receiving'),
+    fulfillment: open('fulfillment'),
+    items: open('items'),
+    adjustments: open('adjustments'),
+  };
+}
+
+export async function closeDomainQueues(queues: DomainQueues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}

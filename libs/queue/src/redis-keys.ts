@@ -1,0 +1,21 @@
+/**
+ * Every Redis key WMSi uses, in one place. The part in braces is a Redis Cluster hash tag: keys that a
+ * single command or script touches together share a tag, so the same code runs on Redis Cluster and
+ * managed Redis. The prefix separates installations (and test runs) sharing one server.
+ */
+export interface IntakeKeys {
+  /** The durable intake: one entry per accepted webhook request. */
+  stream: string;
+  /** Mirror of the active API keys (id -> "topic sha256hex"), read on every webhook request. */
+  apiKeys: string;
+  /** Present once the mirror has been loaded from PostgreSQL; absent after Redis lost its data. */
+  apiKeysLoaded: string;
+}
+
+export function intakeKeys(prefix: string): IntakeKeys {
+  const tag = `${prefix}:{intake}`;
+  return { stream: `${tag}:stream`, apiKeys: `${tag}:api-keys`, apiKeysLoaded: `${tag}:api-keys:loaded` };
+}
+
+/** The consumer group that moves intake entries on to the domain queues. */
+export const INTAKE_DISPATCH_GROUP = 'dispatch';
