@@ -1,0 +1,115 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Topic } from '@wmsi/contracts';
+import { activeApiKeys, insertApiKey, listApiKeys, revokeApiKey as markRevoked, type Database } from '@wmsi/db';
+import type { IntakeKeys } from '@wmsi/queue';
+import type { Redis } from 'ioredis';
+
+/**
+ * API keys for the webhook endpoints. PostgreSQL holds the record (hashed, never the key itself);
+ * Redis holds a mirror of the active ones that every webhook request reads, so creating or revoking
+ * a key takes effect on every gateway process at once, without a cache to expire.
+ *
+ * A key reads `<id>.<secret>`: the id is public (it names the key in `keys list` and `keys revoke`),
+ * the secret is 32 random bytes, and only its SHA-256 is stored and compared, in constant time.
+ */
+export interface KeyStores {
+  db: Database;
+  redis: Redis;
+  keys: IntakeKeys;
+}
+
+export interface IssuedApiKey {
+  id: string;
+  topic: Topic;
+  key: string;
+  label: string | null;
+}
+
+export async function issueApiKey(stores: KeyStores, topic: Topic, label: string | null = null): Promise<IssuedApiKey> {
+  const id = `ak_${randomBytes(5).toString('hex')}`;
+  const secret = randomBytes(32).toString('base64url');
+  const secretHash = sha256Hex(secret);
+  // The mirror is written inside the transaction: if Redis refuses, the key is not created at all.
+  await stores.db.transaction().execute(async (trx) => {
+    await insertApiKey(trx, { id, topic, secretHash, label });
+    await stores.redis.hset(stores.keys.apiKeys, id, mirrorEntry(topic, secretHash));
+  });
+  return { id, topic, key: `${id}.${secret}`, label };
+}
+
+/** Revokes a key everywhere at once. Returns false when there is no key with that id. */
+export async function revokeApiKey(stores: KeyStores, id: string): Promise<boolean> {
+  return stores.db.transaction().execute(async (trx) => {
+    const row = await markRevoked(trx, id);
+    if (!row) return false;
+    await stores.redis.hdel(stores.keys.apiKeys, id);
+    return true;
+  });
+}
+
+export { listApiKeys };
+
+/**
+ * Rebuilds the Redis mirror from PostgreSQL. Needed when Redis lost its data (a restart without
+ * persistence): the marker key is gone then, and the authenticator calls this before answering.
+ */
+export async function loadApiKeyMirror(stores: KeyStores): Promise<number> {
+  const active = await activeApiKeys(stores.db);
+  const multi = stores.redis.multi().del(stores.keys.apiKeys);
+  for (const key of active) multi.hset(stores.keys.apiKeys, key.id, mirrorEntry(key.topic as Topic, key.secret_hash));
+  await multi.set(stores.keys.apiKeysLoaded, new Date().toISOString()).exec();
+  return active.length;
+}
+
+export type KeyCheck = 'accepted' | 'missing' | 'malformed' | 'unknown' | 'other-topic' | 'wrong-secret';
+
+/** Checks a presented key against the mirror. Only 'accepted' lets a request through. */
+export type WebhookAuthenticator = (topic: Topic, presented: string | undefined) => Promise<KeyCheck>;
+
+const LOOKUP_SCRIPT = `
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if entry then return entry end
+if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+return false`;
+
+export function createWebhookAuthenticator(stores: KeyStores): WebhookAuthenticator {
+  // ioredis sends the script by its SHA and loads it again by itself after a Redis restart.
+  if (!('wmsiLookupApiKey' in stores.redis)) stores.redis.defineCommand('wmsiLookupApiKey', { numberOfKeys: 2, lua: LOOKUP_SCRIPT });
+  const redis = stores.redis as Redis & { wmsiLookupApiKey(mirror: string, loaded: string, id: string): Promise<string | number | null> };
+
+  let reloading: Promise<number> | undefined;
+  const reloadOnce = () => {
+    reloading ??= loadApiKeyMirror(stores).finally(() => (reloading = undefined));
+    return reloading;
+  };
+
+  const lookup = async (id: string): Promise<string | null> => {
+    let entry = await redis.wmsiLookupApiKey(stores.keys.apiKeys, stores.keys.apiKeysLoaded, id);
+    if (entry === -1) {
+      await reloadOnce();
+      entry = await redis.wmsiLookupApiKey(stores.keys.apiKeys, stores.keys.apiKeysLoaded, id);
+    }
+    return typeof entry === 'string' ? entry : null;
+  };
+
+  return async (topic, presented) => {
+    if (!presented) return 'missing';
+    const dot = presented.indexOf('.');
+    if (dot < 1 || dot === presented.length - 1) return 'malformed';
+    const entry = await lookup(presented.slice(0, dot));
+    if (!entry) return 'unknown';
+    const [keyTopic, storedHash = ''] = entry.split(' ');
+    const presentedHash = createHash('sha256').update(presented.slice(dot + 1)).digest();
+    const stored = Buffer.from(storedHash, 'hex');
+    if (stored.length !== presentedHash.length || !timingSafeEqual(stored, presentedHash)) return 'wrong-secret';
+    return keyTopic === topic ? 'accepted' : 'other-topic';
+  };
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function mirrorEntry(topic: Topic, secretHash: string): string {
+  return `${topic} ${secretHash}`;
+}

@@ -1,0 +1,95 @@
+import { createNotificationReader, type Notification } from '@wmsi/contracts';
+import { purchaseOrderBody, stockItemBody } from '@wmsi/contracts/testing';
+import { INTAKE_DISPATCH_GROUP } from '@wmsi/queue';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startIntakeDispatcher, type IntakeDispatcher } from './dispatcher.js';
+import { appendToIntake } from './intake-stream.js';
+import { createIntakeTestbed, type IntakeTestbed } from './testing/index.js';
+
+const read = createNotificationReader();
+function notification(topic: 'purchase-orders' | 'stock-items', body: string): Notification {
+  const outcome = read(topic, body);
+  if (!outcome.ok) throw new Error(outcome.message);
+  return outcome.notification;
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('intake dispatcher', () => {
+  let bed: IntakeTestbed;
+  let running: IntakeDispatcher[] = [];
+  let errors: unknown[] = [];
+  const start = (consumer: string, claimIdleMs = 30_000) => {
+    const dispatcher = startIntakeDispatcher({
+      redis: bed.background.duplicate(),
+      queues: bed.queues,
+      keys: bed.keys,
+      consumer,
+      blockMs: 100,
+      claimIdleMs,
+      onError: (error) => errors.push(error),
+    });
+    running.push(dispatcher);
+    return dispatcher;
+  };
+
+  beforeAll(async () => {
+    bed = await createIntakeTestbed();
+  });
+  afterEach(async () => {
+    await Promise.all(running.map((dispatcher) => dispatcher.stop()));
+    running = [];
+    errors = [];
+  });
+  afterAll(async () => bed?.cleanup());
+
+  it('moves every accepted notification to its domain queue, with the intake id as job id, and empties the intake', async () => {
+    const ids = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => appendToIntake(bed.redis, bed.keys, notification('purchase-orders', purchaseOrderBody({ orderNbr: `PO${i}` })))),
+      ...Array.from({ length: 20 }, (_, i) => appendToIntake(bed.redis, bed.keys, notification('stock-items', stockItemBody({ inventoryId: `ITEM${i}` })))),
+    ]);
+    start('one');
+    await until(async () => (await bed.queues.receiving.count()) === 30 && (await bed.queues.items.count()) === 20);
+    await until(async () => (await bed.redis.xlen(bed.keys.stream)) === 0);
+
+    const receivingJob = await bed.queues.receiving.getJob(ids[0] as string);
+    expect(receivingJob?.name).toBe('purchase-orders');
+    const carried = JSON.parse(receivingJob?.data.notification ?? '{}') as Notification;
+    expect(carried.inserted[0]?.key['orderNbr']).toBe('PO0');
+    expect(await bed.queues.fulfillment.count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('takes over entries a crashed dispatcher had read but not moved, and enqueues each once', async () => {
+    await bed.queues.receiving.obliterate({ force: true });
+    const ids = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => appendToIntake(bed.redis, bed.keys, notification('purchase-orders', purchaseOrderBody({ orderNbr: `CR${i}` })))),
+    );
+    // A dispatcher that read these entries and died before acknowledging them.
+    await bed.background.xgroup('CREATE', bed.keys.stream, INTAKE_DISPATCH_GROUP, '0', 'MKSTREAM').catch(() => undefined);
+    await bed.background.call('XREADGROUP', 'GROUP', INTAKE_DISPATCH_GROUP, 'crashed', 'COUNT', 100, 'STREAMS', bed.keys.stream, '>');
+    // It had even put one of them on the queue already.
+    await bed.queues.receiving.add('purchase-orders', { intakeId: ids[0] as string, acceptedAt: '', notification: '{}' }, { jobId: ids[0] as string });
+
+    start('survivor', 200);
+    await until(async () => (await bed.redis.xlen(bed.keys.stream)) === 0);
+    const jobs = await bed.queues.receiving.getJobs(['waiting', 'prioritized', 'delayed']);
+    expect(jobs.map((job) => job.id).sort()).toEqual([...ids].sort());
+    expect(errors).toEqual([]);
+  });
+
+  it('recreates its consumer group after Redis lost the stream', async () => {
+    start('regrouping');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await bed.background.del(bed.keys.stream);
+    await bed.queues.items.obliterate({ force: true });
+    const id = await appendToIntake(bed.redis, bed.keys, notification('stock-items', stockItemBody({ inventoryId: 'AFTERLOSS' })));
+    await until(async () => (await bed.queues.items.getJob(id)) !== undefined);
+  });
+});

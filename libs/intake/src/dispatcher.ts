@@ -1,0 +1,126 @@
+import { domainOf, isTopic } from '@wmsi/contracts';
+import { INTAKE_DISPATCH_GROUP, type DomainQueue, type DomainQueues, type IntakeKeys, type NotificationJobData } from '@wmsi/queue';
+import type { Redis } from 'ioredis';
+import { readIntakeEntries, type IntakeEntry } from './intake-stream.js';
+
+export interface DispatcherOptions {
+  /** A connection of its own: XREADGROUP blocks it. */
+  redis: Redis;
+  queues: DomainQueues;
+  keys: IntakeKeys;
+  /** Unique per process (e.g. host-pid), so a restarted process's unfinished entries can be claimed. */
+  consumer: string;
+  batchSize?: number;
+  blockMs?: number;
+  /** Entries another consumer has held this long are taken over (it most likely died). */
+  claimIdleMs?: number;
+  onDispatched?: (batch: { domain: DomainQueue; count: number; oldestAcceptedAt: string }) => void;
+  onError: (error: unknown) => void;
+}
+
+export interface IntakeDispatcher {
+  /** Finishes the batch in hand, then returns; entries not yet moved stay in the stream. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves accepted notifications from the durable intake stream to their domain's BullMQ queue, in
+ * batches, off the webhook request path. An entry leaves the stream only after its job is in the
+ * queue; the job id is the entry id, so an entry moved twice (a crash between the two steps) is
+ * enqueued once.
+ */
+export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatcher {
+  const { redis, keys, consumer, batchSize = 500, blockMs = 1_000, claimIdleMs = 30_000 } = options;
+  let stopping = false;
+  let lastClaim = 0;
+
+  const readBatch = async (): Promise<IntakeEntry[]> => {
+    // First anything this consumer read before but did not finish (after a reconnect), then entries
+    // abandoned by dead consumers, then new ones.
+    const own = await readGroup('0', 0);
+    if (own.length > 0) return own;
+    if (Date.now() - lastClaim >= Math.min(claimIdleMs, 10_000)) {
+      lastClaim = Date.now();
+      const claimed = (await redis.xautoclaim(keys.stream, INTAKE_DISPATCH_GROUP, consumer, claimIdleMs, '0-0', 'COUNT', batchSize)) as [string, Array<[string, string[]] | null>];
+      const entries = claimed[1].filter((entry): entry is [string, string[]] => entry !== null);
+      if (entries.length > 0) return readIntakeEntries(entries);
+    }
+    return readGroup('>', blockMs);
+  };
+
+  const readGroup = async (from: '0' | '>', block: number): Promise<IntakeEntry[]> => {
+    const args: Array<string | number> = ['GROUP', INTAKE_DISPATCH_GROUP, consumer, 'COUNT', batchSize];
+    if (block > 0) args.push('BLOCK', block);
+    args.push('STREAMS', keys.stream, from);
+    const reply = (await redis.call('XREADGROUP', ...args)) as Array<[string, Array<[string, string[]]>]> | null;
+    return readIntakeEntries(reply?.[0]?.[1] ?? []);
+  };
+
+  const dispatch = async (entries: IntakeEntry[]) => {
+    const byDomain = new Map<DomainQueue, IntakeEntry[]>();
+    const unroutable: IntakeEntry[] = [];
+    for (const entry of entries) {
+      if (!isTopic(entry.topic)) {
+        unroutable.push(entry);
+        continue;
+      }
+      const domain = domainOf(entry.topic);
+      const batch = byDomain.get(domain);
+      if (batch) batch.push(entry);
+      else byDomain.set(domain, [entry]);
+    }
+    await Promise.all(
+      [...byDomain].map(async ([domain, batch]) => {
+        await options.queues[domain].addBulk(
+          batch.map((entry) => ({
+            name: entry.topic,
+            data: { intakeId: entry.intakeId, acceptedAt: entry.acceptedAt, notification: entry.notification } satisfies NotificationJobData,
+            opts: { jobId: entry.intakeId },
+          })),
+        );
+        options.onDispatched?.({ domain, count: batch.length, oldestAcceptedAt: batch[0]?.acceptedAt ?? '' });
+      }),
+    );
+    const ids = entries.map((entry) => entry.intakeId);
+    const finish = redis.multi();
+    // The gateway never stores an unknown topic; should one appear anyway it is set aside, not lost.
+    for (const entry of unroutable) finish.xadd(`${keys.stream}:unroutable`, '*', 'intakeId', entry.intakeId, 'topic', entry.topic, 'notification', entry.notification);
+    await finish.xack(keys.stream, INTAKE_DISPATCH_GROUP, ...ids).xdel(keys.stream, ...ids).exec();
+  };
+
+  const ensureGroup = async () => {
+    try {
+      await redis.xgroup('CREATE', keys.stream, INTAKE_DISPATCH_GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) throw error;
+    }
+  };
+
+  const loop = (async () => {
+    let groupReady = false;
+    while (!stopping) {
+      try {
+        if (!groupReady) {
+          await ensureGroup();
+          groupReady = true;
+        }
+        const entries = await readBatch();
+        if (entries.length > 0) await dispatch(entries);
+      } catch (error) {
+        // NOGROUP: Redis lost the stream (restart without persistence); create the group again.
+        if (String(error).includes('NOGROUP')) groupReady = false;
+        if (!stopping) {
+          options.onError(error);
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    }
+  })();
+
+  return {
+    stop: async () => {
+      stopping = true;
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { Notification } from '@wmsi/contracts';
+import type { IntakeKeys } from '@wmsi/queue';
+import type { Redis } from 'ioredis';
+
+/** One accepted webhook request, as the durable intake keeps it until it is on its domain queue. */
+export interface IntakeEntry {
+  intakeId: string;
+  topic: string;
+  acceptedAt: string;
+  /** The notification serialized with its TimeStamp as an exact decimal string. */
+  notification: string;
+}
+
+/**
+ * Stores an accepted notification durably: once this resolves, the notification is in Redis (and in
+ * its AOF, as the README recommends) and the gateway may answer 202. One XADD, auto-pipelined with
+ * the other requests in flight, is the whole cost on the request path; the fan-out to the domain
+ * queues happens later in the dispatcher.
+ */
+export async function appendToIntake(redis: Redis, keys: IntakeKeys, notification: Notification): Promise<string> {
+  const id = await redis.xadd(
+    keys.stream,
+    '*',
+    'topic',
+    notification.topic,
+    'acceptedAt',
+    new Date().toISOString(),
+    'notification',
+    JSON.stringify(notification),
+  );
+  if (!id) throw new Error('Redis did not store the intake entry');
+  return id;
+}
+
+/** Turns XREADGROUP / XAUTOCLAIM entries ([id, [field, value, ...]]) into intake entries. */
+export function readIntakeEntries(raw: Array<[string, string[]]>): IntakeEntry[] {
+  return raw.map(([intakeId, fields]) => {
+    const entry: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i] as string] = fields[i + 1] as string;
+    return { intakeId, topic: entry['topic'] ?? '', acceptedAt: entry['acceptedAt'] ?? '', notification: entry['notification'] ?? '' };
+  });
+}
+
+/** How much is accepted but not yet on a domain queue, and since when (entry ids carry their time). */
+export async function intakeBacklog(redis: Redis, keys: IntakeKeys): Promise<{ intakeLength: number; oldestAcceptedMs: number | null }> {
+  const [intakeLength, first] = await Promise.all([redis.xlen(keys.stream), redis.xrange(keys.stream, '-', '+', 'COUNT', 1)]);
+  const firstId = first[0]?.[0];
+  return { intakeLength, oldestAcceptedMs: firstId ? Number(firstId.split('-')[0]) : null };
+}

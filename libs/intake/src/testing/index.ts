@@ -1,0 +1,1 @@
+export { createIntakeTestbed, type IntakeTestbed } from './testbed.js';
