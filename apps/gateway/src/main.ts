@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import { loadEnv } from '@wmsi/config';
+import { createNotificationReader, loadColumnMapping } from '@wmsi/contracts';
+import { createDb } from '@wmsi/db';
+import { createWebhookAuthenticator, intakeBacklog, startIntakeDispatcher } from '@wmsi/intake';
+import {
+  closeDomainQueues,
+  connectForBackgroundWork,
+  connectForRequests,
+  intakeKeys,
+  openDomainQueues,
+  redisDurabilityWarnings,
+  waitUntilReady,
+} from '@wmsi/queue';
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { createGatewayMetrics } from './metrics.js';
+import { readQueueDepths } from './queue-depths.js';
+
+const env = loadEnv();
+const keys = intakeKeys(env.REDIS_PREFIX);
+const db = createDb(env.DATABASE_URL, { applicationName: 'wmsi-gateway' });
+// Connections report errors through the app's logger, which exists only once the app is built.
+const started: { app?: Awaited<ReturnType<typeof buildApp>> } = {};
+const logError = (what: string) => (error: unknown) => started.app?.log.error({ err: error }, what);
+
+const requestRedis = connectForRequests(env.REDIS_URL, logError('redis (requests)'));
+const dispatcherRedis = connectForBackgroundWork(env.REDIS_URL, logError('redis (dispatcher)'));
+const queueRedis = connectForBackgroundWork(env.REDIS_URL, logError('redis (queues)'));
+const queues = openDomainQueues(queueRedis, env.REDIS_PREFIX);
+
+const metrics = createGatewayMetrics(async () => ({
+  ...(await intakeBacklog(requestRedis, keys)),
+  queues: await readQueueDepths(queues),
+}));
+
+const gateway = await buildApp({
+  logger: { level: env.LOG_LEVEL },
+  authHeader: env.WEBHOOK_AUTH_HEADER,
+  bodyLimit: env.WEBHOOK_BODY_LIMIT,
+  redis: requestRedis,
+  db,
+  keys,
+  authenticate: createWebhookAuthenticator({ db, redis: requestRedis, keys }),
+  readNotification: createNotificationReader(loadColumnMapping(env.COLUMN_MAPPING_FILE)),
+  metrics,
+});
+started.app = gateway;
+
+await waitUntilReady(requestRedis, 10_000).catch((error: Error) => gateway.log.warn(`${error.message}; webhooks answer 503 until Redis is reachable`));
+for (const warning of await redisDurabilityWarnings(requestRedis).catch(() => [])) gateway.log.warn(warning);
+
+const dispatcher = startIntakeDispatcher({
+  redis: dispatcherRedis,
+  queues,
+  keys,
+  consumer: `${hostname()}-${process.pid}`,
+  onDispatched: ({ domain, count, oldestAcceptedAt }) => {
+    metrics.dispatched.inc({ queue: domain }, count);
+    metrics.dispatchLagSeconds.observe(Math.max(0, Date.now() - Date.parse(oldestAcceptedAt)) / 1000);
+  },
+  onError: logError('intake dispatcher'),
+});
+
+closeWithGrace({ delay: 10_000, logger: gateway.log }, async ({ signal, err }) => {
+  if (err) gateway.log.error({ err }, 'stopping after an unexpected error');
+  else gateway.log.info(`${signal}: finishing in-flight requests`);
+  // Stop taking requests and finish those in flight first, then the dispatcher's batch in hand.
+  await gateway.close();
+  await dispatcher.stop();
+  await closeDomainQueues(queues);
+  await Promise.all([requestRedis.quit(), dispatcherRedis.quit(), queueRedis.quit()].map((quit) => quit.catch(() => undefined)));
+  await db.destroy();
+});
+
+await gateway.listen({ host: env.GATEWAY_HOST, port: env.GATEWAY_PORT });
+gateway.log.info(`Acumatica webhooks: ${env.PUBLIC_URL}/webhooks/acumatica/<topic> (header ${env.WEBHOOK_AUTH_HEADER})`);

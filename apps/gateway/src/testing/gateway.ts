@@ -1,0 +1,52 @@
+import { TOPICS, createNotificationReader, type Topic } from '@wmsi/contracts';
+import { createWebhookAuthenticator, issueApiKey } from '@wmsi/intake';
+import { createIntakeTestbed, type IntakeTestbed } from '@wmsi/intake/testing';
+import { buildApp } from '../app.js';
+import { createGatewayMetrics } from '../metrics.js';
+
+/** A gateway on a testbed of its own (fresh database, own Redis prefix) with one key per topic. */
+export async function startTestGateway(options: { bodyLimit?: number; redisUrl?: string } = {}) {
+  const bed: IntakeTestbed = await createIntakeTestbed({ redisUrl: options.redisUrl });
+  const apiKeys = {} as Record<Topic, string>;
+  for (const topic of TOPICS) apiKeys[topic] = (await issueApiKey(bed.stores, topic)).key;
+  const metrics = createGatewayMetrics();
+  const app = await buildApp({
+    authHeader: 'X-Api-Key',
+    bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
+    redis: bed.redis,
+    db: bed.db,
+    keys: bed.keys,
+    authenticate: createWebhookAuthenticator(bed.stores),
+    readNotification: createNotificationReader(),
+    metrics,
+  });
+
+  const post = (topic: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url: `/webhooks/acumatica/${topic}`,
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKeys[topic as Topic] ?? '', ...headers },
+      payload: body,
+    });
+
+  /** Every notification stored in the intake stream, oldest first. */
+  const storedEntries = async () => {
+    const entries = await bed.background.xrange(bed.keys.stream, '-', '+');
+    return entries.map(([id, fields]) => ({ id, topic: fields[1], notification: fields[5] as string }));
+  };
+
+  return {
+    app,
+    bed,
+    apiKeys,
+    metrics,
+    post,
+    storedEntries,
+    close: async () => {
+      await app.close();
+      await bed.cleanup();
+    },
+  };
+}
+
+export type TestGateway = Awaited<ReturnType<typeof startTestGateway>>;
