@@ -1,5 +1,5 @@
 import underPressure from '@fastify/under-pressure';
-import fastify, { type FastifyServerOptions } from 'fastify';
+import fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { healthRoutes } from './routes/health.js';
 import { webhookRoutes, type WebhookDeps } from './routes/webhooks.js';
 
@@ -15,7 +15,7 @@ export async function buildApp(deps: GatewayDeps) {
     bodyLimit: deps.bodyLimit,
     // Acumatica's bursts would put a log line per request on the hot path; refusals and failures
     // are logged where they happen instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   // An overloaded process answers 503 + Retry-After instead of timing out: Acumatica resends later.

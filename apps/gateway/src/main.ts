@@ -1,8 +1,8 @@
-import { hostname } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { loadEnv } from '@wmsi/config';
 import { createNotificationReader, loadColumnMapping } from '@wmsi/contracts';
 import { createDb } from '@wmsi/db';
-import { createWebhookAuthenticator, intakeBacklog, startIntakeDispatcher } from '@wmsi/intake';
+import { createWebhookAuthenticator, intakeBacklog } from '@wmsi/intake';
 import {
   closeDomainQueues,
   connectForBackgroundWork,
@@ -14,6 +14,7 @@ import {
 } from '@wmsi/queue';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import type { DispatcherMessage } from './dispatcher-thread.js';
 import { createGatewayMetrics } from './metrics.js';
 import { readQueueDepths } from './queue-depths.js';
 
@@ -25,7 +26,6 @@ const started: { app?: Awaited<ReturnType<typeof buildApp>> } = {};
 const logError = (what: string) => (error: unknown) => started.app?.log.error({ err: error }, what);
 
 const requestRedis = connectForRequests(env.REDIS_URL, logError('redis (requests)'));
-const dispatcherRedis = connectForBackgroundWork(env.REDIS_URL, logError('redis (dispatcher)'));
 const queueRedis = connectForBackgroundWork(env.REDIS_URL, logError('redis (queues)'));
 const queues = openDomainQueues(queueRedis, env.REDIS_PREFIX);
 
@@ -50,26 +50,25 @@ started.app = gateway;
 await waitUntilReady(requestRedis, 10_000).catch((error: Error) => gateway.log.warn(`${error.message}; webhooks answer 503 until Redis is reachable`));
 for (const warning of await redisDurabilityWarnings(requestRedis).catch(() => [])) gateway.log.warn(warning);
 
-const dispatcher = startIntakeDispatcher({
-  redis: dispatcherRedis,
-  queues,
-  keys,
-  consumer: `${hostname()}-${process.pid}`,
-  onDispatched: ({ domain, count, oldestAcceptedAt }) => {
-    metrics.dispatched.inc({ queue: domain }, count);
-    metrics.dispatchLagSeconds.observe(Math.max(0, Date.now() - Date.parse(oldestAcceptedAt)) / 1000);
-  },
-  onError: logError('intake dispatcher'),
+// The dispatcher's thread inherits this process's flags (--conditions, --import tsx) and env.
+const dispatcher = new Worker(new URL('./dispatcher-thread.ts', import.meta.url));
+const dispatcherStopped = new Promise((resolve) => dispatcher.once('exit', resolve));
+dispatcher.on('message', (message: DispatcherMessage) => {
+  if (message.type === 'error') return gateway.log.error(`intake dispatcher: ${message.message}`);
+  metrics.dispatched.inc({ queue: message.domain }, message.count);
+  metrics.dispatchLagSeconds.observe(Math.max(0, Date.now() - Date.parse(message.oldestAcceptedAt)) / 1000);
 });
+dispatcher.on('error', (error) => gateway.log.error({ err: error }, 'intake dispatcher thread failed'));
 
 closeWithGrace({ delay: 10_000, logger: gateway.log }, async ({ signal, err }) => {
   if (err) gateway.log.error({ err }, 'stopping after an unexpected error');
   else gateway.log.info(`${signal}: finishing in-flight requests`);
   // Stop taking requests and finish those in flight first, then the dispatcher's batch in hand.
   await gateway.close();
-  await dispatcher.stop();
+  dispatcher.postMessage('stop');
+  await dispatcherStopped;
   await closeDomainQueues(queues);
-  await Promise.all([requestRedis.quit(), dispatcherRedis.quit(), queueRedis.quit()].map((quit) => quit.catch(() => undefined)));
+  await Promise.all([requestRedis.quit(), queueRedis.quit()].map((quit) => quit.catch(() => undefined)));
   await db.destroy();
 });
 

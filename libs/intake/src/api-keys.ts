@@ -66,30 +66,21 @@ export type KeyCheck = 'accepted' | 'missing' | 'malformed' | 'unknown' | 'other
 /** Checks a presented key against the mirror. Only 'accepted' lets a request through. */
 export type WebhookAuthenticator = (topic: Topic, presented: string | undefined) => Promise<KeyCheck>;
 
-const LOOKUP_SCRIPT = `
-local entry = redis.call('HGET', KEYS[1], ARGV[1])
-if entry then return entry end
-if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
-return false`;
-
 export function createWebhookAuthenticator(stores: KeyStores): WebhookAuthenticator {
-  // ioredis sends the script by its SHA and loads it again by itself after a Redis restart.
-  if (!('wmsiLookupApiKey' in stores.redis)) stores.redis.defineCommand('wmsiLookupApiKey', { numberOfKeys: 2, lua: LOOKUP_SCRIPT });
-  const redis = stores.redis as Redis & { wmsiLookupApiKey(mirror: string, loaded: string, id: string): Promise<string | number | null> };
-
+  const { redis, keys } = stores;
   let reloading: Promise<number> | undefined;
   const reloadOnce = () => {
     reloading ??= loadApiKeyMirror(stores).finally(() => (reloading = undefined));
     return reloading;
   };
 
+  // One auto-pipelined HGET per request. Only a miss asks whether the mirror is there at all, and
+  // rebuilds it when Redis has lost it.
   const lookup = async (id: string): Promise<string | null> => {
-    let entry = await redis.wmsiLookupApiKey(stores.keys.apiKeys, stores.keys.apiKeysLoaded, id);
-    if (entry === -1) {
-      await reloadOnce();
-      entry = await redis.wmsiLookupApiKey(stores.keys.apiKeys, stores.keys.apiKeysLoaded, id);
-    }
-    return typeof entry === 'string' ? entry : null;
+    const entry = await redis.hget(keys.apiKeys, id);
+    if (entry !== null || (await redis.exists(keys.apiKeysLoaded)) === 1) return entry;
+    await reloadOnce();
+    return redis.hget(keys.apiKeys, id);
   };
 
   return async (topic, presented) => {

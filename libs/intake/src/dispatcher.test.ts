@@ -1,4 +1,4 @@
-import { createNotificationReader, type Notification } from '@wmsi/contracts';
+import { createNotificationReader } from '@wmsi/contracts';
 import { purchaseOrderBody, stockItemBody } from '@wmsi/contracts/testing';
 import { INTAKE_DISPATCH_GROUP } from '@wmsi/queue';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,11 +7,6 @@ import { appendToIntake } from './intake-stream.js';
 import { createIntakeTestbed, type IntakeTestbed } from './testing/index.js';
 
 const read = createNotificationReader();
-function notification(topic: 'purchase-orders' | 'stock-items', body: string): Notification {
-  const outcome = read(topic, body);
-  if (!outcome.ok) throw new Error(outcome.message);
-  return outcome.notification;
-}
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -51,8 +46,8 @@ describe('intake dispatcher', () => {
 
   it('moves every accepted notification to its domain queue, with the intake id as job id, and empties the intake', async () => {
     const ids = await Promise.all([
-      ...Array.from({ length: 30 }, (_, i) => appendToIntake(bed.redis, bed.keys, notification('purchase-orders', purchaseOrderBody({ orderNbr: `PO${i}` })))),
-      ...Array.from({ length: 20 }, (_, i) => appendToIntake(bed.redis, bed.keys, notification('stock-items', stockItemBody({ inventoryId: `ITEM${i}` })))),
+      ...Array.from({ length: 30 }, (_, i) => appendToIntake(bed.redis, bed.keys, 'purchase-orders', purchaseOrderBody({ orderNbr: `PO${i}` }))),
+      ...Array.from({ length: 20 }, (_, i) => appendToIntake(bed.redis, bed.keys, 'stock-items', stockItemBody({ inventoryId: `ITEM${i}` }))),
     ]);
     start('one');
     await until(async () => (await bed.queues.receiving.count()) === 30 && (await bed.queues.items.count()) === 20);
@@ -60,8 +55,8 @@ describe('intake dispatcher', () => {
 
     const receivingJob = await bed.queues.receiving.getJob(ids[0] as string);
     expect(receivingJob?.name).toBe('purchase-orders');
-    const carried = JSON.parse(receivingJob?.data.notification ?? '{}') as Notification;
-    expect(carried.inserted[0]?.key['orderNbr']).toBe('PO0');
+    const carried = read('purchase-orders', receivingJob?.data.body ?? '');
+    expect(carried.ok && carried.notification.inserted[0]?.key['orderNbr']).toBe('PO0');
     expect(await bed.queues.fulfillment.count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -69,13 +64,13 @@ describe('intake dispatcher', () => {
   it('takes over entries a crashed dispatcher had read but not moved, and enqueues each once', async () => {
     await bed.queues.receiving.obliterate({ force: true });
     const ids = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => appendToIntake(bed.redis, bed.keys, notification('purchase-orders', purchaseOrderBody({ orderNbr: `CR${i}` })))),
+      Array.from({ length: 5 }, (_, i) => appendToIntake(bed.redis, bed.keys, 'purchase-orders', purchaseOrderBody({ orderNbr: `CR${i}` }))),
     );
     // A dispatcher that read these entries and died before acknowledging them.
     await bed.background.xgroup('CREATE', bed.keys.stream, INTAKE_DISPATCH_GROUP, '0', 'MKSTREAM').catch(() => undefined);
     await bed.background.call('XREADGROUP', 'GROUP', INTAKE_DISPATCH_GROUP, 'crashed', 'COUNT', 100, 'STREAMS', bed.keys.stream, '>');
     // It had even put one of them on the queue already.
-    await bed.queues.receiving.add('purchase-orders', { intakeId: ids[0] as string, acceptedAt: '', notification: '{}' }, { jobId: ids[0] as string });
+    await bed.queues.receiving.add('purchase-orders', { intakeId: ids[0] as string, acceptedAt: '', body: '{}' }, { jobId: ids[0] as string });
 
     start('survivor', 200);
     await until(async () => (await bed.redis.xlen(bed.keys.stream)) === 0);
@@ -89,7 +84,7 @@ describe('intake dispatcher', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     await bed.background.del(bed.keys.stream);
     await bed.queues.items.obliterate({ force: true });
-    const id = await appendToIntake(bed.redis, bed.keys, notification('stock-items', stockItemBody({ inventoryId: 'AFTERLOSS' })));
+    const id = await appendToIntake(bed.redis, bed.keys, 'stock-items', stockItemBody({ inventoryId: 'AFTERLOSS' }));
     await until(async () => (await bed.queues.items.getJob(id)) !== undefined);
   });
 });

@@ -74,7 +74,7 @@ export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatc
         await options.queues[domain].addBulk(
           batch.map((entry) => ({
             name: entry.topic,
-            data: { intakeId: entry.intakeId, acceptedAt: entry.acceptedAt, notification: entry.notification } satisfies NotificationJobData,
+            data: { intakeId: entry.intakeId, acceptedAt: entry.acceptedAt, body: entry.body } satisfies NotificationJobData,
             opts: { jobId: entry.intakeId },
           })),
         );
@@ -84,7 +84,7 @@ export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatc
     const ids = entries.map((entry) => entry.intakeId);
     const finish = redis.multi();
     // The gateway never stores an unknown topic; should one appear anyway it is set aside, not lost.
-    for (const entry of unroutable) finish.xadd(`${keys.stream}:unroutable`, '*', 'intakeId', entry.intakeId, 'topic', entry.topic, 'notification', entry.notification);
+    for (const entry of unroutable) finish.xadd(`${keys.stream}:unroutable`, '*', 'intakeId', entry.intakeId, 'topic', entry.topic, 'body', entry.body);
     await finish.xack(keys.stream, INTAKE_DISPATCH_GROUP, ...ids).xdel(keys.stream, ...ids).exec();
   };
 

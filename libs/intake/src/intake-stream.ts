@@ -1,4 +1,4 @@
-import type { Notification } from '@wmsi/contracts';
+import type { Topic } from '@wmsi/contracts';
 import type { IntakeKeys } from '@wmsi/queue';
 import type { Redis } from 'ioredis';
 
@@ -7,27 +7,19 @@ export interface IntakeEntry {
   intakeId: string;
   topic: string;
   acceptedAt: string;
-  /** The notification serialized with its TimeStamp as an exact decimal string. */
-  notification: string;
+  /** The body exactly as Acumatica sent it (already validated by the gateway). */
+  body: string;
 }
 
 /**
- * Stores an accepted notification durably: once this resolves, the notification is in Redis (and in
- * its AOF, as the README recommends) and the gateway may answer 202. One XADD, auto-pipelined with
- * the other requests in flight, is the whole cost on the request path; the fan-out to the domain
- * queues happens later in the dispatcher.
+ * Stores an accepted notification durably: once this resolves, the body is in Redis (and in its
+ * AOF, as the README recommends) and the gateway may answer 202. One XADD, auto-pipelined with the
+ * other requests in flight, is the whole cost on the request path; the fan-out to the domain queues
+ * happens later in the dispatcher. The body is kept as sent rather than re-serialized: it is the
+ * exact record, and its reader is deterministic, so the workers read it again at no risk.
  */
-export async function appendToIntake(redis: Redis, keys: IntakeKeys, notification: Notification): Promise<string> {
-  const id = await redis.xadd(
-    keys.stream,
-    '*',
-    'topic',
-    notification.topic,
-    'acceptedAt',
-    new Date().toISOString(),
-    'notification',
-    JSON.stringify(notification),
-  );
+export async function appendToIntake(redis: Redis, keys: IntakeKeys, topic: Topic, body: string): Promise<string> {
+  const id = await redis.xadd(keys.stream, '*', 'topic', topic, 'acceptedAt', new Date().toISOString(), 'body', body);
   if (!id) throw new Error('Redis did not store the intake entry');
   return id;
 }
@@ -37,7 +29,7 @@ export function readIntakeEntries(raw: Array<[string, string[]]>): IntakeEntry[]
   return raw.map(([intakeId, fields]) => {
     const entry: Record<string, string> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i] as string] = fields[i + 1] as string;
-    return { intakeId, topic: entry['topic'] ?? '', acceptedAt: entry['acceptedAt'] ?? '', notification: entry['notification'] ?? '' };
+    return { intakeId, topic: entry['topic'] ?? '', acceptedAt: entry['acceptedAt'] ?? '', body: entry['body'] ?? '' };
   });
 }
 

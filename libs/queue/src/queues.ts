@@ -18,8 +18,8 @@ export interface NotificationJobData {
   intakeId: string;
   /** ISO time the gateway acknowledged it (for processing lag). */
   acceptedAt: string;
-  /** The notification, serialized by the gateway (TimeStamp kept as an exact decimal string). */
-  notification: string;
+  /** The notification body exactly as Acumatica sent it; read it with the contracts' reader. */
+  body: string;
 }
 
 export const notificationJobOptions: JobsOptions = {

@@ -80,7 +80,8 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Pr
     const started = process.hrtime.bigint();
     const topic = request.params.topic as Topic;
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const outcome = deps.readNotification(topic, body.toString('utf8'));
+    const text = body.toString('utf8');
+    const outcome = deps.readNotification(topic, text);
 
     if (!outcome.ok) {
       const { id } = await quarantineBody(deps.db, {
@@ -101,7 +102,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Pr
       metrics.empty.inc({ topic });
       return reply.code(202).send({ accepted: true, intakeId: null, note: 'no rows: nothing to do' });
     }
-    const intakeId = await appendToIntake(deps.redis, deps.keys, notification);
+    const intakeId = await appendToIntake(deps.redis, deps.keys, topic, text);
     metrics.accepted.inc({ topic });
     metrics.ackSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return reply.code(202).send({ accepted: true, intakeId });

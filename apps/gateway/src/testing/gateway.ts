@@ -32,7 +32,7 @@ export async function startTestGateway(options: { bodyLimit?: number; redisUrl?:
   /** Every notification stored in the intake stream, oldest first. */
   const storedEntries = async () => {
     const entries = await bed.background.xrange(bed.keys.stream, '-', '+');
-    return entries.map(([id, fields]) => ({ id, topic: fields[1], notification: fields[5] as string }));
+    return entries.map(([id, fields]) => ({ id, topic: fields[1], body: fields[5] as string }));
   };
 
   return {

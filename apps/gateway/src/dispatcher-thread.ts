@@ -1,0 +1,39 @@
+/**
+ * The intake dispatcher, in a worker thread of the gateway process: moving entries to BullMQ costs
+ * CPU (serializing jobs, BullMQ's scripts), and on the gateway's own event loop it would slow the
+ * webhook replies that Acumatica is waiting for.
+ */
+import { hostname } from 'node:os';
+import { parentPort, threadId } from 'node:worker_threads';
+import { loadEnv } from '@wmsi/config';
+import { startIntakeDispatcher } from '@wmsi/intake';
+import { closeDomainQueues, connectForBackgroundWork, intakeKeys, openDomainQueues } from '@wmsi/queue';
+
+export type DispatcherMessage =
+  | { type: 'dispatched'; domain: string; count: number; oldestAcceptedAt: string }
+  | { type: 'error'; message: string };
+
+const port = parentPort;
+if (!port) throw new Error('dispatcher-thread.ts runs as a worker thread of the gateway');
+const tell = (message: DispatcherMessage) => port.postMessage(message);
+const reportError = (error: unknown) => tell({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+
+const env = loadEnv();
+const readerRedis = connectForBackgroundWork(env.REDIS_URL, reportError);
+const queueRedis = connectForBackgroundWork(env.REDIS_URL, reportError);
+const queues = openDomainQueues(queueRedis, env.REDIS_PREFIX);
+const dispatcher = startIntakeDispatcher({
+  redis: readerRedis,
+  queues,
+  keys: intakeKeys(env.REDIS_PREFIX),
+  consumer: `${hostname()}-${process.pid}-${threadId}`,
+  onDispatched: (batch) => tell({ type: 'dispatched', ...batch }),
+  onError: reportError,
+});
+
+port.once('message', async () => {
+  await dispatcher.stop();
+  await closeDomainQueues(queues);
+  await Promise.all([readerRedis.quit(), queueRedis.quit()].map((quit) => quit.catch(() => undefined)));
+  port.close();
+});
