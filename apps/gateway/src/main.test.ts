@@ -55,6 +55,11 @@ describe('the gateway process', () => {
       }).then((response) => response.status);
 
     expect(await post(0)).toBe(202);
+    // The dispatcher thread moves it to the items queue.
+    const deadline = Date.now() + 10_000;
+    while ((await bed.queues.items.count()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await bed.queues.items.count()).toBe(1);
+    expect(output).not.toMatch(/dispatcher/);
     const inFlight = Array.from({ length: 20 }, (_, i) => post(i + 1));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

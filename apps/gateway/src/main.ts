@@ -1,4 +1,3 @@
-import { Worker } from 'node:worker_threads';
 import { loadEnv } from '@wmsi/config';
 import { createNotificationReader, loadColumnMapping } from '@wmsi/contracts';
 import { createDb } from '@wmsi/db';
@@ -17,6 +16,7 @@ import { buildApp } from './app.js';
 import type { DispatcherMessage } from './dispatcher-thread.js';
 import { createGatewayMetrics } from './metrics.js';
 import { readQueueDepths } from './queue-depths.js';
+import { startTypeScriptWorker } from './typescript-worker.js';
 
 const env = loadEnv();
 const keys = intakeKeys(env.REDIS_PREFIX);
@@ -50,8 +50,7 @@ started.app = gateway;
 await waitUntilReady(requestRedis, 10_000).catch((error: Error) => gateway.log.warn(`${error.message}; webhooks answer 503 until Redis is reachable`));
 for (const warning of await redisDurabilityWarnings(requestRedis).catch(() => [])) gateway.log.warn(warning);
 
-// The dispatcher's thread inherits this process's flags (--conditions, --import tsx) and env.
-const dispatcher = new Worker(new URL('./dispatcher-thread.ts', import.meta.url));
+const dispatcher = startTypeScriptWorker(new URL('./dispatcher-thread.ts', import.meta.url));
 const dispatcherStopped = new Promise((resolve) => dispatcher.once('exit', resolve));
 dispatcher.on('message', (message: DispatcherMessage) => {
   if (message.type === 'error') return gateway.log.error(`intake dispatcher: ${message.message}`);
