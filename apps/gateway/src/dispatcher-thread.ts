@@ -11,7 +11,8 @@ import { closeDomainQueues, connectForBackgroundWork, intakeKeys, openDomainQueu
 
 export type DispatcherMessage =
   | { type: 'dispatched'; domain: string; count: number; oldestAcceptedAt: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'stopped' };
 
 const port = parentPort;
 if (!port) throw new Error('dispatcher-thread.ts runs as a worker thread of the gateway');
@@ -35,5 +36,5 @@ port.once('message', async () => {
   await dispatcher.stop();
   await closeDomainQueues(queues);
   await Promise.all([readerRedis.quit(), queueRedis.quit()].map((quit) => quit.catch(() => undefined)));
-  port.close();
+  tell({ type: 'stopped' });
 });

@@ -65,8 +65,10 @@ describe('the gateway process', () => {
     child.kill('SIGTERM');
     const statuses = await Promise.all(inFlight.map((status) => status.catch(() => 'refused' as const)));
 
-    expect(await exited).toBe(0);
+    expect(await exited, output).toBe(0);
     expect(output).toMatch(/SIGTERM: finishing in-flight requests/);
+    expect(output).toMatch(/"msg":"stopped"/);
+    expect(output).not.toMatch(/did not stop/);
     // A request is either answered 202 and stored, or never accepted at all: nothing in between.
     const acceptedCount = statuses.filter((status) => status === 202).length;
     expect(statuses.filter((status) => status !== 202 && status !== 'refused')).toEqual([]);

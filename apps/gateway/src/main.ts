@@ -51,8 +51,9 @@ await waitUntilReady(requestRedis, 10_000).catch((error: Error) => gateway.log.w
 for (const warning of await redisDurabilityWarnings(requestRedis).catch(() => [])) gateway.log.warn(warning);
 
 const dispatcher = startTypeScriptWorker(new URL('./dispatcher-thread.ts', import.meta.url));
-const dispatcherStopped = new Promise((resolve) => dispatcher.once('exit', resolve));
+let dispatcherStopped: () => void = () => undefined;
 dispatcher.on('message', (message: DispatcherMessage) => {
+  if (message.type === 'stopped') return dispatcherStopped();
   if (message.type === 'error') return gateway.log.error(`intake dispatcher: ${message.message}`);
   metrics.dispatched.inc({ queue: message.domain }, message.count);
   metrics.dispatchLagSeconds.observe(Math.max(0, Date.now() - Date.parse(message.oldestAcceptedAt)) / 1000);
@@ -64,11 +65,19 @@ closeWithGrace({ delay: 10_000, logger: gateway.log }, async ({ signal, err }) =
   else gateway.log.info(`${signal}: finishing in-flight requests`);
   // Stop taking requests and finish those in flight first, then the dispatcher's batch in hand.
   await gateway.close();
+  // The thread finishes its batch in hand and closes its connections; whatever it has not moved
+  // stays in the intake stream for the next dispatcher, so ending the thread after that is safe.
+  const stopped = new Promise<boolean>((resolve) => {
+    dispatcherStopped = () => resolve(true);
+    setTimeout(() => resolve(false), 5_000).unref();
+  });
   dispatcher.postMessage('stop');
-  await dispatcherStopped;
+  if (!(await stopped)) gateway.log.warn('intake dispatcher did not stop within 5 s; ending its thread');
+  await dispatcher.terminate();
   await closeDomainQueues(queues);
   await Promise.all([requestRedis.quit(), queueRedis.quit()].map((quit) => quit.catch(() => undefined)));
   await db.destroy();
+  gateway.log.info('stopped');
 });
 
 await gateway.listen({ host: env.GATEWAY_HOST, port: env.GATEWAY_PORT });
