@@ -3,16 +3,21 @@
  * CPU (serializing jobs, BullMQ's scripts), and on the gateway's own event loop it would slow the
  * webhook replies that Acumatica is waiting for.
  */
-import { hostname } from 'node:os';
+import { readlinkSync } from 'node:fs';
+import { hostname, setPriority } from 'node:os';
 import { parentPort, threadId } from 'node:worker_threads';
 import { loadEnv } from '@wmsi/config';
 import { startIntakeDispatcher } from '@wmsi/intake';
 import { closeDomainQueues, connectForBackgroundWork, intakeKeys, openDomainQueues } from '@wmsi/queue';
 
+const DISPATCHER_NICE = 19;
+
 export type DispatcherMessage =
   | { type: 'dispatched'; domain: string; count: number; oldestAcceptedAt: string }
   | { type: 'error'; message: string }
   | { type: 'stopped' };
+
+yieldToRequests();
 
 const port = parentPort;
 if (!port) throw new Error('dispatcher-thread.ts runs as a worker thread of the gateway');
@@ -31,6 +36,20 @@ const dispatcher = startIntakeDispatcher({
   onDispatched: (batch) => tell({ type: 'dispatched', ...batch }),
   onError: reportError,
 });
+
+/**
+ * Under a burst, CPU goes to answering Acumatica first: the intake is durable, so the dispatcher can
+ * fall behind and catch up afterwards. On Linux a thread has its own nice value; elsewhere this is
+ * a no-op.
+ */
+function yieldToRequests(): void {
+  try {
+    const threadIdOnLinux = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadIdOnLinux)) setPriority(threadIdOnLinux, DISPATCHER_NICE);
+  } catch {
+    // not Linux, or not allowed: the dispatcher runs at the gateway's priority
+  }
+}
 
 port.once('message', async () => {
   await dispatcher.stop();

@@ -57,8 +57,8 @@ describe('the gateway process', () => {
     expect(await post(0)).toBe(202);
     // The dispatcher thread moves it to the items queue.
     const deadline = Date.now() + 10_000;
-    while ((await bed.queues.items.count()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await bed.queues.items.count()).toBe(1);
+    while ((await bed.queued('items')).length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await bed.queued('items')).toHaveLength(1);
     expect(output).not.toMatch(/dispatcher/);
     const inFlight = Array.from({ length: 20 }, (_, i) => post(i + 1));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -72,7 +72,7 @@ describe('the gateway process', () => {
     // A request is either answered 202 and stored, or never accepted at all: nothing in between.
     const acceptedCount = statuses.filter((status) => status === 202).length;
     expect(statuses.filter((status) => status !== 202 && status !== 'refused')).toEqual([]);
-    const queued = await bed.queues.items.count();
+    const queued = (await bed.queued('items')).length;
     const leftInIntake = await bed.redis.xlen(bed.keys.stream);
     expect(queued + leftInIntake).toBe(1 + acceptedCount);
   });

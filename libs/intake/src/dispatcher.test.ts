@@ -50,13 +50,16 @@ describe('intake dispatcher', () => {
       ...Array.from({ length: 20 }, (_, i) => appendToIntake(bed.redis, bed.keys, 'stock-items', stockItemBody({ inventoryId: `ITEM${i}` }))),
     ]);
     start('one');
-    await until(async () => (await bed.queues.receiving.count()) === 30 && (await bed.queues.items.count()) === 20);
+    await until(async () => (await bed.queued('receiving')).length === 30 && (await bed.queued('items')).length === 20);
     await until(async () => (await bed.redis.xlen(bed.keys.stream)) === 0);
 
-    const receivingJob = await bed.queues.receiving.getJob(ids[0] as string);
-    expect(receivingJob?.name).toBe('purchase-orders');
-    const carried = read('purchase-orders', receivingJob?.data.body ?? '');
+    const receiving = await bed.queued('receiving');
+    expect(receiving.map((notification) => notification.intakeId).sort()).toEqual(ids.slice(0, 30).sort());
+    const first = receiving.find((notification) => notification.intakeId === ids[0]);
+    expect(first?.topic).toBe('purchase-orders');
+    const carried = read('purchase-orders', first?.body ?? '');
     expect(carried.ok && carried.notification.inserted[0]?.key['orderNbr']).toBe('PO0');
+    expect((await bed.queued('items')).map((notification) => notification.intakeId).sort()).toEqual(ids.slice(30).sort());
     expect(await bed.queues.fulfillment.count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -69,13 +72,15 @@ describe('intake dispatcher', () => {
     // A dispatcher that read these entries and died before acknowledging them.
     await bed.background.xgroup('CREATE', bed.keys.stream, INTAKE_DISPATCH_GROUP, '0', 'MKSTREAM').catch(() => undefined);
     await bed.background.call('XREADGROUP', 'GROUP', INTAKE_DISPATCH_GROUP, 'crashed', 'COUNT', 100, 'STREAMS', bed.keys.stream, '>');
-    // It had even put one of them on the queue already.
-    await bed.queues.receiving.add('purchase-orders', { intakeId: ids[0] as string, acceptedAt: '', body: '{}' }, { jobId: ids[0] as string });
+    // It had even put the batch on the queue already.
+    const entries = (await bed.background.xrange(bed.keys.stream, '-', '+')).map(([intakeId, fields]) => ({ intakeId, topic: fields[1] as string, acceptedAt: fields[3] as string, body: fields[5] as string }));
+    await bed.queues.receiving.add('receiving', { notifications: entries }, { jobId: `${ids[0]}-n5` });
 
     start('survivor', 200);
     await until(async () => (await bed.redis.xlen(bed.keys.stream)) === 0);
-    const jobs = await bed.queues.receiving.getJobs(['waiting', 'prioritized', 'delayed']);
-    expect(jobs.map((job) => job.id).sort()).toEqual([...ids].sort());
+    const queued = await bed.queued('receiving');
+    expect(queued.map((notification) => notification.intakeId).sort()).toEqual([...ids].sort());
+    expect(await bed.queues.receiving.count()).toBe(1);
     expect(errors).toEqual([]);
   });
 
@@ -85,6 +90,6 @@ describe('intake dispatcher', () => {
     await bed.background.del(bed.keys.stream);
     await bed.queues.items.obliterate({ force: true });
     const id = await appendToIntake(bed.redis, bed.keys, 'stock-items', stockItemBody({ inventoryId: 'AFTERLOSS' }));
-    await until(async () => (await bed.queues.items.getJob(id)) !== undefined);
+    await until(async () => (await bed.queued('items')).some((notification) => notification.intakeId === id));
   });
 });

@@ -1,5 +1,5 @@
 import { domainOf, isTopic } from '@wmsi/contracts';
-import { INTAKE_DISPATCH_GROUP, type DomainQueue, type DomainQueues, type IntakeKeys, type NotificationJobData } from '@wmsi/queue';
+import { INTAKE_DISPATCH_GROUP, MAX_NOTIFICATIONS_PER_JOB, type DomainQueue, type DomainQueues, type IntakeKeys } from '@wmsi/queue';
 import type { Redis } from 'ioredis';
 import { readIntakeEntries, type IntakeEntry } from './intake-stream.js';
 
@@ -26,8 +26,9 @@ export interface IntakeDispatcher {
 /**
  * Moves accepted notifications from the durable intake stream to their domain's BullMQ queue, in
  * batches, off the webhook request path. An entry leaves the stream only after its job is in the
- * queue; the job id is the entry id, so an entry moved twice (a crash between the two steps) is
- * enqueued once.
+ * queue. A job's id is made of its first entry's id and its size, so moving the same batch twice (a
+ * crash between the two steps) enqueues it once; should a retried batch come out differently, its
+ * notifications are queued again, which the workers' deduplication makes harmless.
  */
 export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatcher {
   const { redis, keys, consumer, batchSize = 500, blockMs = 1_000, claimIdleMs = 30_000 } = options;
@@ -71,13 +72,13 @@ export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatc
     }
     await Promise.all(
       [...byDomain].map(async ([domain, batch]) => {
-        await options.queues[domain].addBulk(
-          batch.map((entry) => ({
-            name: entry.topic,
-            data: { intakeId: entry.intakeId, acceptedAt: entry.acceptedAt, body: entry.body } satisfies NotificationJobData,
-            opts: { jobId: entry.intakeId },
-          })),
-        );
+        const jobs = [];
+        for (let start = 0; start < batch.length; start += MAX_NOTIFICATIONS_PER_JOB) {
+          const notifications = batch.slice(start, start + MAX_NOTIFICATIONS_PER_JOB);
+          const first = notifications[0] as IntakeEntry;
+          jobs.push({ name: domain, data: { notifications }, opts: { jobId: `${first.intakeId}-n${notifications.length}` } });
+        }
+        await options.queues[domain].addBulk(jobs);
         options.onDispatched?.({ domain, count: batch.length, oldestAcceptedAt: batch[0]?.acceptedAt ?? '' });
       }),
     );

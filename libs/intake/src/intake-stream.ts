@@ -1,24 +1,18 @@
 import type { Topic } from '@wmsi/contracts';
-import type { IntakeKeys } from '@wmsi/queue';
+import type { AcceptedNotification, IntakeKeys } from '@wmsi/queue';
 import type { Redis } from 'ioredis';
 
 /** One accepted webhook request, as the durable intake keeps it until it is on its domain queue. */
-export interface IntakeEntry {
-  intakeId: string;
-  topic: string;
-  acceptedAt: string;
-  /** The body exactly as Acumatica sent it (already validated by the gateway). */
-  body: string;
-}
+export type IntakeEntry = AcceptedNotification;
 
 /**
  * Stores an accepted notification durably: once this resolves, the body is in Redis (and in its
  * AOF, as the README recommends) and the gateway may answer 202. One XADD, auto-pipelined with the
  * other requests in flight, is the whole cost on the request path; the fan-out to the domain queues
- * happens later in the dispatcher. The body is kept as sent rather than re-serialized: it is the
+ * happens later in the dispatcher. The body is kept as sent (pass the received bytes: no re-encoding) rather than re-serialized: it is the
  * exact record, and its reader is deterministic, so the workers read it again at no risk.
  */
-export async function appendToIntake(redis: Redis, keys: IntakeKeys, topic: Topic, body: string): Promise<string> {
+export async function appendToIntake(redis: Redis, keys: IntakeKeys, topic: Topic, body: string | Buffer): Promise<string> {
   const id = await redis.xadd(keys.stream, '*', 'topic', topic, 'acceptedAt', new Date().toISOString(), 'body', body);
   if (!id) throw new Error('Redis did not store the intake entry');
   return id;

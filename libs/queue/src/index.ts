@@ -2,11 +2,13 @@ export { connectForBackgroundWork, connectForRequests, waitUntilReady, type Erro
 export { redisDurabilityWarnings } from './persistence-check.js';
 export {
   DOMAIN_QUEUES,
+  MAX_NOTIFICATIONS_PER_JOB,
   closeDomainQueues,
   notificationJobOptions,
   openDomainQueues,
   queueName,
   type DomainQueue,
+  type AcceptedNotification,
   type DomainQueues,
   type NotificationJobData,
 } from './queues.js';

@@ -66,13 +66,27 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Pr
     return reply.code(status).send({ error: reason, message, ...extra });
   };
 
+  // The key is looked up in Redis while the body arrives; the body is read only once the answer
+  // is in, so nothing from a stranger is parsed or quarantined. A lookup that fails (Redis down)
+  // is held as its error until then, to become a 503.
+  const keyChecks = new WeakMap<FastifyRequest, Promise<KeyCheck | Error>>();
+  const unauthorized = (reply: FastifyReply, topic: string, check: Exclude<KeyCheck, 'accepted'>) =>
+    refuse(reply, topic, 401, 'unauthorized', `${keyRefusals[check]} (header ${deps.authHeader}).`);
+
   app.addHook('onRequest', async (request: WebhookRequest, reply) => {
     const { topic } = request.params;
     if (!isTopic(topic)) return refuse(reply, topic, 404, 'unknown-topic', `Unknown topic "${topic}".`);
     metrics.received.inc({ topic });
     const presented = request.headers[headerName];
-    const check = await deps.authenticate(topic, typeof presented === 'string' ? presented.trim() : undefined);
-    if (check !== 'accepted') return refuse(reply, topic, 401, 'unauthorized', `${keyRefusals[check]} (header ${deps.authHeader}).`);
+    if (typeof presented !== 'string' || presented.trim() === '') return unauthorized(reply, topic, 'missing');
+    keyChecks.set(request, deps.authenticate(topic, presented.trim()).catch((error: Error) => error));
+    return undefined;
+  });
+
+  app.addHook('preValidation', async (request: WebhookRequest, reply) => {
+    const check = await keyChecks.get(request);
+    if (check instanceof Error) throw check;
+    if (check !== 'accepted') return unauthorized(reply, request.params.topic, check ?? 'missing');
     return undefined;
   });
 
@@ -102,7 +116,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Pr
       metrics.empty.inc({ topic });
       return reply.code(202).send({ accepted: true, intakeId: null, note: 'no rows: nothing to do' });
     }
-    const intakeId = await appendToIntake(deps.redis, deps.keys, topic, text);
+    const intakeId = await appendToIntake(deps.redis, deps.keys, topic, body);
     metrics.accepted.inc({ topic });
     metrics.ackSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return reply.code(202).send({ accepted: true, intakeId });

@@ -1,6 +1,15 @@
 import { loadEnv } from '@wmsi/config';
 import { createTestDatabase } from '@wmsi/db/testing';
-import { closeDomainQueues, connectForBackgroundWork, connectForRequests, intakeKeys, openDomainQueues, waitUntilReady } from '@wmsi/queue';
+import {
+  closeDomainQueues,
+  connectForBackgroundWork,
+  connectForRequests,
+  intakeKeys,
+  openDomainQueues,
+  waitUntilReady,
+  type AcceptedNotification,
+  type DomainQueue,
+} from '@wmsi/queue';
 import { deleteKeysWithPrefix, ignoreConnectionErrors, testPrefix } from '@wmsi/queue/testing';
 
 /**
@@ -27,6 +36,11 @@ export async function createIntakeTestbed(options: { redisUrl?: string } = {}) {
     keys,
     queues,
     stores: { db: database.db, redis, keys },
+    /** Every notification waiting in a domain queue, across its batch jobs, oldest job first. */
+    queued: async (domain: DomainQueue): Promise<AcceptedNotification[]> => {
+      const jobs = await queues[domain].getJobs(['waiting', 'prioritized', 'delayed', 'active'], 0, -1, true);
+      return jobs.flatMap((job) => job.data.notifications);
+    },
     cleanup: async () => {
       await closeDomainQueues(queues);
       await deleteKeysWithPrefix(background, prefix).catch(() => 0);
