@@ -1,5 +1,5 @@
 import { loadEnv } from '@wmsi/config';
-import { createNotificationReader, loadColumnMapping } from '@wmsi/contracts';
+import { createNotificationChecker, loadColumnMapping } from '@wmsi/contracts';
 import { createDb } from '@wmsi/db';
 import { createWebhookAuthenticator, intakeBacklog } from '@wmsi/intake';
 import {
@@ -42,7 +42,7 @@ const gateway = await buildApp({
   db,
   keys,
   authenticate: createWebhookAuthenticator({ db, redis: requestRedis, keys }),
-  readNotification: createNotificationReader(loadColumnMapping(env.COLUMN_MAPPING_FILE)),
+  checkNotification: createNotificationChecker(loadColumnMapping(env.COLUMN_MAPPING_FILE)),
   metrics,
 });
 started.app = gateway;

@@ -8,9 +8,11 @@ export { compileRowReader } from './row-reader.js';
 export type { RowReader } from './row-reader.js';
 export { envelopeSchema } from './envelope.js';
 export type { Envelope } from './envelope.js';
-export { createNotificationReader } from './notification.js';
+export { createNotificationChecker, createNotificationReader } from './notification.js';
 export type {
+  CheckOutcome,
   Notification,
+  NotificationChecker,
   NotificationReader,
   ParseFailureReason,
   ParseOutcome,

@@ -38,6 +38,13 @@ export type ParseOutcome =
 
 export type NotificationReader = (topic: Topic, body: string) => ParseOutcome;
 
+/** What the gateway needs from a body it stores as sent: whether a reader would accept it, and why not. */
+export type CheckOutcome =
+  | { ok: true; notification: Omit<Notification, 'inserted' | 'deleted'> & { inserted: number; deleted: number } }
+  | Extract<ParseOutcome, { ok: false }>;
+
+export type NotificationChecker = (topic: Topic, body: string) => CheckOutcome;
+
 /** A body with thousands of bad rows still gets a bounded reply; the count says how many there were. */
 const MAX_ISSUES = 100;
 const ISSUES_IN_MESSAGE = 5;
@@ -47,8 +54,27 @@ const ISSUES_IN_MESSAGE = 5;
  * what the gateway calls per request. It never throws on input: every refusal is an outcome.
  */
 export function createNotificationReader(mapping: ColumnMapping = {}): NotificationReader {
+  return compileNotificationReader(mapping, false);
+}
+
+/**
+ * The same reading as createNotificationReader, refusing exactly the same bodies with the same
+ * outcome, but building no rows: only their counts. The gateway uses it on the request path and
+ * stores the body as sent; the workers read it in full.
+ */
+export function createNotificationChecker(mapping: ColumnMapping = {}): NotificationChecker {
+  const read = compileNotificationReader(mapping, true);
+  return (topic, body) => {
+    const outcome = read(topic, body);
+    if (!outcome.ok) return outcome;
+    const { inserted, deleted, ...envelope } = outcome.notification;
+    return { ok: true, notification: { ...envelope, inserted: inserted.length, deleted: deleted.length } };
+  };
+}
+
+function compileNotificationReader(mapping: ColumnMapping, checkOnly: boolean): NotificationReader {
   const rowReaders = Object.fromEntries(
-    TOPICS.map((topic) => [topic, compileRowReader(COLUMN_CONTRACTS[topic], mapping[topic])]),
+    TOPICS.map((topic) => [topic, compileRowReader(COLUMN_CONTRACTS[topic], mapping[topic], { checkOnly })]),
   ) as Record<Topic, RowReader>;
 
   return function readNotification(topic, body) {

@@ -1,4 +1,4 @@
-import { isTopic, type ParseOutcome, type Topic } from '@wmsi/contracts';
+import { isTopic, type NotificationChecker, type Topic } from '@wmsi/contracts';
 import { quarantineBody, type Database } from '@wmsi/db';
 import { appendToIntake, type KeyCheck, type WebhookAuthenticator } from '@wmsi/intake';
 import type { IntakeKeys } from '@wmsi/queue';
@@ -13,7 +13,8 @@ export interface WebhookDeps {
   db: Database;
   keys: IntakeKeys;
   authenticate: WebhookAuthenticator;
-  readNotification: (topic: Topic, body: string) => ParseOutcome;
+  /** Refuses exactly what the workers' reader would refuse; builds nothing (the body is stored as sent). */
+  checkNotification: NotificationChecker;
   metrics: GatewayMetrics;
 }
 
@@ -95,7 +96,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Pr
     const topic = request.params.topic as Topic;
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const text = body.toString('utf8');
-    const outcome = deps.readNotification(topic, text);
+    const outcome = deps.checkNotification(topic, text);
 
     if (!outcome.ok) {
       const { id } = await quarantineBody(deps.db, {
@@ -112,7 +113,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Pr
     }
 
     const { notification } = outcome;
-    if (notification.inserted.length === 0 && notification.deleted.length === 0) {
+    if (notification.inserted === 0 && notification.deleted === 0) {
       metrics.empty.inc({ topic });
       return reply.code(202).send({ accepted: true, intakeId: null, note: 'no rows: nothing to do' });
     }

@@ -1,4 +1,4 @@
-import { TOPICS, createNotificationReader, type Topic } from '@wmsi/contracts';
+import { TOPICS, createNotificationChecker, type Topic } from '@wmsi/contracts';
 import { createWebhookAuthenticator, issueApiKey } from '@wmsi/intake';
 import { createIntakeTestbed, type IntakeTestbed } from '@wmsi/intake/testing';
 import { buildApp } from '../app.js';
@@ -17,7 +17,7 @@ export async function startTestGateway(options: { bodyLimit?: number; redisUrl?:
     db: bed.db,
     keys: bed.keys,
     authenticate: createWebhookAuthenticator(bed.stores),
-    readNotification: createNotificationReader(),
+    checkNotification: createNotificationChecker(),
     metrics,
   });
 
