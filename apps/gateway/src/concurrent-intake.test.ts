@@ -26,7 +26,7 @@ describe('200 concurrent webhook requests over HTTP', () => {
     expect(replies.map((reply) => reply.status)).toEqual(Array(200).fill(202));
 
     const stored = await gateway.storedEntries();
-    expect(stored.map((entry) => entry.id).sort()).toEqual(replies.map((reply) => reply.intakeId).sort());
+    expect(stored.map((entry) => entry.intakeId).sort()).toEqual(replies.map((reply) => reply.intakeId).sort());
 
     const errors: unknown[] = [];
     const dispatcher = startIntakeDispatcher({

@@ -64,7 +64,11 @@ closeWithGrace({ delay: 10_000, logger: gateway.log }, async ({ signal, err }) =
   if (err) gateway.log.error({ err }, 'stopping after an unexpected error');
   else gateway.log.info(`${signal}: finishing in-flight requests`);
   // Stop taking requests and finish those in flight first, then the dispatcher's batch in hand.
+  // A keep-alive connection that turns idle after close began would hold the server open until
+  // its timeout, so idle connections are closed as they appear.
+  const sweepIdle = setInterval(() => gateway.server.closeIdleConnections(), 100);
   await gateway.close();
+  clearInterval(sweepIdle);
   // The thread finishes its batch in hand and closes its connections; whatever it has not moved
   // stays in the intake stream for the next dispatcher, so ending the thread after that is safe.
   const stopped = new Promise<boolean>((resolve) => {

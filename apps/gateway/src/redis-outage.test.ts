@@ -49,7 +49,7 @@ describe('Redis outage while Acumatica keeps posting', () => {
     expect(refusedWhileDown).toBeGreaterThan(0);
     expect(accepted.length).toBeGreaterThanOrEqual(acceptedBeforeRestart + 20);
     // Every 202 is in Redis after the crash and restart, exactly once.
-    const storedIds = new Set((await gateway.storedEntries()).map((entry) => entry.id));
+    const storedIds = new Set((await gateway.storedEntries()).map((entry) => entry.intakeId));
     expect(accepted.filter((id) => !storedIds.has(id))).toEqual([]);
     expect(new Set(accepted).size).toBe(accepted.length);
   });

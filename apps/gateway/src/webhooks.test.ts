@@ -25,7 +25,7 @@ describe('POST /webhooks/acumatica/:topic', () => {
     const reply = await gateway.post('stock-items', sampleBody(SAMPLE));
     expect(reply.statusCode).toBe(202);
     const { intakeId } = reply.json<{ intakeId: string }>();
-    const stored = (await gateway.storedEntries()).find((entry) => entry.id === intakeId);
+    const stored = (await gateway.storedEntries()).find((entry) => entry.intakeId === intakeId);
     expect(stored?.topic).toBe('stock-items');
     expect(stored?.body).toBe(sampleBody(SAMPLE));
     const read = readStored('stock-items', stored?.body);
@@ -38,7 +38,7 @@ describe('POST /webhooks/acumatica/:topic', () => {
     for (const timeStamp of ['638465233453014192', '638465233453014193']) {
       const reply = await gateway.post('purchase-orders', purchaseOrderBody({ timeStamp }));
       expect(reply.statusCode).toBe(202);
-      const stored = (await gateway.storedEntries()).find((entry) => entry.id === reply.json().intakeId);
+      const stored = (await gateway.storedEntries()).find((entry) => entry.intakeId === reply.json().intakeId);
       expect(readStored('purchase-orders', stored?.body).timeStamp).toBe(timeStamp);
     }
   });

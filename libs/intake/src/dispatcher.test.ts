@@ -3,7 +3,7 @@ import { purchaseOrderBody, stockItemBody } from '@wmsi/contracts/testing';
 import { INTAKE_DISPATCH_GROUP } from '@wmsi/queue';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startIntakeDispatcher, type IntakeDispatcher } from './dispatcher.js';
-import { appendToIntake } from './intake-stream.js';
+import { appendToIntake, readIntakeEntries } from './intake-stream.js';
 import { createIntakeTestbed, type IntakeTestbed } from './testing/index.js';
 
 const read = createNotificationReader();
@@ -73,7 +73,7 @@ describe('intake dispatcher', () => {
     await bed.background.xgroup('CREATE', bed.keys.stream, INTAKE_DISPATCH_GROUP, '0', 'MKSTREAM').catch(() => undefined);
     await bed.background.call('XREADGROUP', 'GROUP', INTAKE_DISPATCH_GROUP, 'crashed', 'COUNT', 100, 'STREAMS', bed.keys.stream, '>');
     // It had even put the batch on the queue already.
-    const entries = (await bed.background.xrange(bed.keys.stream, '-', '+')).map(([intakeId, fields]) => ({ intakeId, topic: fields[1] as string, acceptedAt: fields[3] as string, body: fields[5] as string }));
+    const entries = readIntakeEntries(await bed.background.xrange(bed.keys.stream, '-', '+'));
     await bed.queues.receiving.add('receiving', { notifications: entries }, { jobId: `${ids[0]}-n5` });
 
     start('survivor', 200);

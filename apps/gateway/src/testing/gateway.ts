@@ -1,5 +1,5 @@
 import { TOPICS, createNotificationChecker, type Topic } from '@wmsi/contracts';
-import { createWebhookAuthenticator, issueApiKey } from '@wmsi/intake';
+import { createWebhookAuthenticator, issueApiKey, readIntakeEntries } from '@wmsi/intake';
 import { createIntakeTestbed, type IntakeTestbed } from '@wmsi/intake/testing';
 import { buildApp } from '../app.js';
 import { createGatewayMetrics } from '../metrics.js';
@@ -31,8 +31,7 @@ export async function startTestGateway(options: { bodyLimit?: number; redisUrl?:
 
   /** Every notification stored in the intake stream, oldest first. */
   const storedEntries = async () => {
-    const entries = await bed.background.xrange(bed.keys.stream, '-', '+');
-    return entries.map(([id, fields]) => ({ id, topic: fields[1], body: fields[5] as string }));
+    return readIntakeEntries(await bed.background.xrange(bed.keys.stream, '-', '+'));
   };
 
   return {
