@@ -32,8 +32,9 @@ const keyRefusals: Record<Exclude<KeyCheck, 'accepted'>, string> = {
 };
 
 /**
- * POST /webhooks/acumatica/:topic. The order of checks is the order of cost: unknown topic and key
- * before reading the body, size and media type while reading it, then one exact parse, then one
+ * POST /webhooks/acumatica/:topic. The order of checks is the order of cost: unknown topic and
+ * missing key at once, size and media type while the body arrives (with the key looked up
+ * meanwhile), the key's verdict before the body is parsed, then one exact parse and check, then one
  * XADD. 202 is sent only after Redis has stored the notification; anything that could not be stored
  * gets a 503 so Acumatica sends it again.
  */
@@ -41,8 +42,8 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Pr
   const { metrics } = deps;
   const headerName = deps.authHeader.toLowerCase();
 
-  // Only JSON, read as raw bytes: the body is parsed exactly once, by the lossless reader, and a
-  // body that fails is quarantined byte for byte.
+  // Only JSON, read as raw bytes: the body is parsed exactly once, by the exact checker, stored as
+  // received, and a body that fails is quarantined byte for byte.
   app.removeAllContentTypeParsers();
   for (const mediaType of ['application/json', /^application\/[\w.+-]+\+json$/]) {
     app.addContentTypeParser(mediaType, { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_request, body, done) => done(null, body));
