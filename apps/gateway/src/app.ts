@@ -3,7 +3,11 @@ import fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { healthRoutes } from './routes/health.js';
 import { webhookRoutes, type WebhookDeps } from './routes/webhooks.js';
 
-export type GatewayDeps = WebhookDeps & { logger?: FastifyServerOptions['logger'] };
+export type GatewayDeps = WebhookDeps & {
+  logger?: FastifyServerOptions['logger'];
+  /** When the event loop lags this much, requests get 503 + Retry-After instead of waiting. */
+  overload?: { maxEventLoopDelayMs: number; sampleIntervalMs: number };
+};
 
 /**
  * The gateway as a Fastify instance, built from its dependencies; main.ts wires real connections,
@@ -19,8 +23,10 @@ export async function buildApp(deps: GatewayDeps) {
   });
 
   // An overloaded process answers 503 + Retry-After instead of timing out: Acumatica resends later.
+  const overload = deps.overload ?? { maxEventLoopDelayMs: 2_000, sampleIntervalMs: 1_000 };
   await app.register(underPressure, {
-    maxEventLoopDelay: 2_000,
+    maxEventLoopDelay: overload.maxEventLoopDelayMs,
+    sampleInterval: overload.sampleIntervalMs,
     retryAfter: 5,
     pressureHandler: (_request, reply, type, value) => {
       reply.header('retry-after', '5');

@@ -37,6 +37,10 @@ describe('Redis outage while Acumatica keeps posting', () => {
     await redisServer.stop({ crash: true }); // SIGKILL: in-flight commands die with the server
     await new Promise((resolve) => setTimeout(resolve, 500));
     const refusedWhileDown = statuses.filter((status) => status === 503).length;
+    const readiness = await gateway.app.inject({ method: 'GET', url: '/readyz' });
+    expect(readiness.statusCode).toBe(503);
+    expect(readiness.json()).toMatchObject({ status: 'not ready', postgres: 'ok' });
+    expect(readiness.json().redis).toMatch(/unreachable/);
     await redisServer.start();
 
     // The gateway reconnects on its own; wait for 202s to come back.

@@ -1,11 +1,11 @@
 import { TOPICS, createNotificationChecker, type Topic } from '@wmsi/contracts';
 import { createWebhookAuthenticator, issueApiKey, readIntakeEntries } from '@wmsi/intake';
 import { createIntakeTestbed, type IntakeTestbed } from '@wmsi/intake/testing';
-import { buildApp } from '../app.js';
+import { buildApp, type GatewayDeps } from '../app.js';
 import { createGatewayMetrics } from '../metrics.js';
 
 /** A gateway on a testbed of its own (fresh database, own Redis prefix) with one key per topic. */
-export async function startTestGateway(options: { bodyLimit?: number; redisUrl?: string } = {}) {
+export async function startTestGateway(options: { bodyLimit?: number; redisUrl?: string; overload?: GatewayDeps['overload'] } = {}) {
   const bed: IntakeTestbed = await createIntakeTestbed({ redisUrl: options.redisUrl });
   const apiKeys = {} as Record<Topic, string>;
   for (const topic of TOPICS) apiKeys[topic] = (await issueApiKey(bed.stores, topic)).key;
@@ -19,6 +19,7 @@ export async function startTestGateway(options: { bodyLimit?: number; redisUrl?:
     authenticate: createWebhookAuthenticator(bed.stores),
     checkNotification: createNotificationChecker(),
     metrics,
+    overload: options.overload,
   });
 
   const post = (topic: string, body: string | Buffer, headers: Record<string, string> = {}) =>
