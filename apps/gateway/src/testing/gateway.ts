@@ -5,7 +5,9 @@ import { buildApp, type GatewayDeps } from '../app.js';
 import { createGatewayMetrics } from '../metrics.js';
 
 /** A gateway on a testbed of its own (fresh database, own Redis prefix) with one key per topic. */
-export async function startTestGateway(options: { bodyLimit?: number; redisUrl?: string; overload?: GatewayDeps['overload'] } = {}) {
+export async function startTestGateway(
+  options: { bodyLimit?: number; redisUrl?: string; overload?: GatewayDeps['overload']; quarantineDb?: GatewayDeps['db'] } = {},
+) {
   const bed: IntakeTestbed = await createIntakeTestbed({ redisUrl: options.redisUrl });
   const apiKeys = {} as Record<Topic, string>;
   for (const topic of TOPICS) apiKeys[topic] = (await issueApiKey(bed.stores, topic)).key;
@@ -14,7 +16,7 @@ export async function startTestGateway(options: { bodyLimit?: number; redisUrl?:
     authHeader: 'X-Api-Key',
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
     redis: bed.redis,
-    db: bed.db,
+    db: options.quarantineDb ?? bed.db,
     keys: bed.keys,
     authenticate: createWebhookAuthenticator(bed.stores),
     checkNotification: createNotificationChecker(),
