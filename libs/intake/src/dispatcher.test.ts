@@ -44,7 +44,7 @@ describe('intake dispatcher', () => {
   });
   afterAll(async () => bed?.cleanup());
 
-  it('moves every accepted notification to its domain queue, with the intake id as job id, and empties the intake', async () => {
+  it('moves every accepted notification to its domain queue, in batch jobs, and empties the intake', async () => {
     const ids = await Promise.all([
       ...Array.from({ length: 30 }, (_, i) => appendToIntake(bed.redis, bed.keys, 'purchase-orders', purchaseOrderBody({ orderNbr: `PO${i}` }))),
       ...Array.from({ length: 20 }, (_, i) => appendToIntake(bed.redis, bed.keys, 'stock-items', stockItemBody({ inventoryId: `ITEM${i}` }))),

@@ -34,12 +34,18 @@ export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatc
   const { redis, keys, consumer, batchSize = 500, blockMs = 1_000, claimIdleMs = 30_000 } = options;
   let stopping = false;
   let lastClaim = 0;
+  // Entries this consumer read but did not finish exist only after a failure (or, for a reused
+  // consumer name, from an earlier run), so they are looked for at start and after errors only.
+  let ownUnfinishedPossible = true;
 
   const readBatch = async (): Promise<IntakeEntry[]> => {
-    // First anything this consumer read before but did not finish (after a reconnect), then entries
-    // abandoned by dead consumers, then new ones.
-    const own = await readGroup('0', 0);
-    if (own.length > 0) return own;
+    // First anything this consumer read before but did not finish, then entries abandoned by dead
+    // consumers, then new ones.
+    if (ownUnfinishedPossible) {
+      const own = await readGroup('0', 0);
+      if (own.length > 0) return own;
+      ownUnfinishedPossible = false;
+    }
     if (Date.now() - lastClaim >= Math.min(claimIdleMs, 10_000)) {
       lastClaim = Date.now();
       const claimed = (await redis.xautoclaim(keys.stream, INTAKE_DISPATCH_GROUP, consumer, claimIdleMs, '0-0', 'COUNT', batchSize)) as [string, Array<[string, string[]] | null>];
@@ -110,6 +116,7 @@ export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatc
       } catch (error) {
         // NOGROUP: Redis lost the stream (restart without persistence); create the group again.
         if (String(error).includes('NOGROUP')) groupReady = false;
+        ownUnfinishedPossible = true;
         if (!stopping) {
           options.onError(error);
           await new Promise((resolve) => setTimeout(resolve, 250));

@@ -9,8 +9,9 @@ export type IntakeEntry = AcceptedNotification;
  * Stores an accepted notification durably: once this resolves, the body is in Redis (and in its
  * AOF, as the README recommends) and the gateway may answer 202. One XADD, auto-pipelined with the
  * other requests in flight, is the whole cost on the request path; the fan-out to the domain queues
- * happens later in the dispatcher. The body is kept as sent (pass the received bytes: no re-encoding) rather than re-serialized: it is the
- * exact record, and its reader is deterministic, so the workers read it again at no risk.
+ * happens later in the dispatcher. The body is kept as sent rather than re-serialized (pass the
+ * received bytes: no re-encoding): it is the exact record, and its reader is deterministic, so the
+ * workers read it again at no risk.
  */
 export async function appendToIntake(redis: Redis, keys: IntakeKeys, topic: Topic, body: string | Buffer): Promise<string> {
   const id = await redis.xadd(keys.stream, '*', 'topic', topic, 'acceptedAt', new Date().toISOString(), 'body', body);
