@@ -25,6 +25,11 @@ export default [
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:cli', 'scope:shared'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
+            // Domains never import each other: each is a vertical slice over the shared libs.
+            { sourceTag: 'scope:receiving', onlyDependOnLibsWithTags: ['scope:receiving', 'scope:shared'] },
+            { sourceTag: 'scope:fulfillment', onlyDependOnLibsWithTags: ['scope:fulfillment', 'scope:shared'] },
+            { sourceTag: 'scope:items', onlyDependOnLibsWithTags: ['scope:items', 'scope:shared'] },
+            { sourceTag: 'scope:adjustments', onlyDependOnLibsWithTags: ['scope:adjustments', 'scope:shared'] },
           ],
         },
       ],

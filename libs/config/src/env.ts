@@ -29,6 +29,13 @@ export const envSchema = z.object({
   /** The address Acumatica posts to, printed by `keys create`; defaults to this host and GATEWAY_PORT. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   PAIRING_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** Jobs a domain worker process applies at once (each in its own transaction). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * How long a worker may go silent before its jobs are taken over: BullMQ's lock duration. A worker
+   * that crashed mid-job has its job retried by another after about this long.
+   */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   WEBHOOK_AUTH_HEADER: httpHeaderName.default('X-Api-Key'),
   WEBHOOK_BODY_LIMIT: byteSize.default(16 * MiB),
   /** JSON file that maps canonical fields to the column captions of a customer's inquiries. */

@@ -3,6 +3,8 @@ export { redisDurabilityWarnings } from './persistence-check.js';
 export {
   DOMAIN_QUEUES,
   MAX_NOTIFICATIONS_PER_JOB,
+  WINDOW_ENDED_JOB,
+  isWindowEnded,
   closeDomainQueues,
   notificationJobOptions,
   openDomainQueues,
@@ -11,5 +13,7 @@ export {
   type AcceptedNotification,
   type DomainQueues,
   type NotificationJobData,
+  type DomainJobData,
+  type WindowEndedJobData,
 } from './queues.js';
 export { INTAKE_DISPATCH_GROUP, intakeKeys, type IntakeKeys } from './redis-keys.js';

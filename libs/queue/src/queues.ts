@@ -35,6 +35,25 @@ export interface NotificationJobData {
 
 export const MAX_NOTIFICATIONS_PER_JOB = 100;
 
+/**
+ * The durable timer of a parked lone `Deleted` row: a delayed job in the same domain queue, so the
+ * worker that applies the domain's notifications also turns the row into a removal when its pairing
+ * window ends, and the timer survives any crash (it is a Redis entry, not a setTimeout).
+ */
+export const WINDOW_ENDED_JOB = 'pairing-window-ended';
+
+export interface WindowEndedJobData {
+  /** The Redis key of the parked row (see @wmsi/pairing). */
+  parkedKey: string;
+}
+
+/** Everything a domain queue carries: notification batches (job name = domain) and window timers. */
+export type DomainJobData = NotificationJobData | WindowEndedJobData;
+
+export function isWindowEnded(data: DomainJobData): data is WindowEndedJobData {
+  return 'parkedKey' in data;
+}
+
 export const notificationJobOptions: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
@@ -43,11 +62,11 @@ export const notificationJobOptions: JobsOptions = {
   removeOnFail: false,
 };
 
-export type DomainQueues = Record<DomainQueue, Queue<NotificationJobData>>;
+export type DomainQueues = Record<DomainQueue, Queue<DomainJobData>>;
 
 export function openDomainQueues(connection: ConnectionOptions, prefix: string): DomainQueues {
   const open = (domain: DomainQueue) =>
-    new Queue<NotificationJobData>(queueName(domain), {
+    new Queue<DomainJobData>(queueName(domain), {
       connection,
       prefix,
       defaultJobOptions: notificationJobOptions,

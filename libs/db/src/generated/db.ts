@@ -23,6 +23,8 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type Numeric = ColumnType<string, number | string, number | string>;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface ApiKeys {
@@ -32,6 +34,131 @@ export interface ApiKeys {
   revoked_at: Timestamp | null;
   secret_hash: string;
   topic: string;
+}
+
+export interface AssemblyOrderComponents {
+  applied_at: Generated<Timestamp>;
+  component_id: string | null;
+  component_qty: Numeric | null;
+  component_uom: string | null;
+  extra: Generated<Json>;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  line_nbr: number;
+  reference_nbr: string;
+  removed_at: Timestamp | null;
+  source_timestamp: Numeric;
+  type: string;
+}
+
+export interface AssemblyOrders {
+  applied_at: Generated<Timestamp>;
+  date: string | null;
+  extra: Generated<Json>;
+  kit_inventory_id: string | null;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  qty: Numeric | null;
+  reference_nbr: string;
+  removed_at: Timestamp | null;
+  source_timestamp: Numeric;
+  status: string | null;
+  type: string;
+  uom: string | null;
+  warehouse: string | null;
+}
+
+export interface ChangeLog {
+  after: Json | null;
+  applied_at: Generated<Timestamp>;
+  before: Json | null;
+  document_key: Json;
+  kind: string;
+  notification_id: string;
+  query: string;
+  row_key: Json;
+  seq: Generated<Int8>;
+  source_timestamp: Numeric;
+  topic: string;
+  warehouse: string | null;
+}
+
+export interface InventoryAdjustmentLines {
+  applied_at: Generated<Timestamp>;
+  extra: Generated<Json>;
+  inventory_id: string | null;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  line_nbr: number;
+  location: string | null;
+  qty: Numeric | null;
+  reason_code: string | null;
+  reference_nbr: string;
+  removed_at: Timestamp | null;
+  source_timestamp: Numeric;
+  uom: string | null;
+  warehouse: string | null;
+}
+
+export interface InventoryAdjustments {
+  applied_at: Generated<Timestamp>;
+  date: string | null;
+  description: string | null;
+  extra: Generated<Json>;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  pi_id: string | null;
+  reference_nbr: string;
+  removed_at: Timestamp | null;
+  source_timestamp: Numeric;
+  status: string | null;
+}
+
+export interface ProcessedNotifications {
+  intake_id: string | null;
+  notification_id: string;
+  processed_at: Generated<Timestamp>;
+  query: string;
+  rows_digest: string;
+  source_timestamp: Numeric;
+  topic: string;
+}
+
+export interface PurchaseOrderLines {
+  applied_at: Generated<Timestamp>;
+  extra: Generated<Json>;
+  inventory_id: string | null;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  line_canceled: boolean | null;
+  line_completed: boolean | null;
+  line_description: string | null;
+  line_nbr: number;
+  open_qty: Numeric | null;
+  order_nbr: string;
+  order_qty: Numeric | null;
+  order_type: string;
+  received_qty: Numeric | null;
+  removed_at: Timestamp | null;
+  source_timestamp: Numeric;
+  uom: string | null;
+}
+
+export interface PurchaseOrders {
+  applied_at: Generated<Timestamp>;
+  date: string | null;
+  extra: Generated<Json>;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  order_nbr: string;
+  order_type: string;
+  promised_on: string | null;
+  removed_at: Timestamp | null;
+  source_timestamp: Numeric;
+  status: string | null;
+  vendor_id: string | null;
+  vendor_name: string | null;
+  warehouse: string | null;
 }
 
 export interface Quarantine {
@@ -48,7 +175,115 @@ export interface Quarantine {
   topic: string;
 }
 
+export interface SalesOrderLines {
+  applied_at: Generated<Timestamp>;
+  extra: Generated<Json>;
+  inventory_id: string | null;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  line_description: string | null;
+  line_nbr: number;
+  open_qty: Numeric | null;
+  order_nbr: string;
+  order_qty: Numeric | null;
+  order_type: string;
+  removed_at: Timestamp | null;
+  shipped_qty: Numeric | null;
+  source_timestamp: Numeric;
+  uom: string | null;
+}
+
+export interface SalesOrders {
+  applied_at: Generated<Timestamp>;
+  customer_id: string | null;
+  customer_name: string | null;
+  date: string | null;
+  extra: Generated<Json>;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  order_nbr: string;
+  order_type: string;
+  removed_at: Timestamp | null;
+  requested_on: string | null;
+  ship_via: string | null;
+  source_timestamp: Numeric;
+  status: string | null;
+  warehouse: string | null;
+}
+
+export interface ShipmentLines {
+  applied_at: Generated<Timestamp>;
+  extra: Generated<Json>;
+  inventory_id: string | null;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  line_description: string | null;
+  line_nbr: number;
+  location: string | null;
+  lot_serial_nbr: string | null;
+  order_nbr: string | null;
+  order_type: string | null;
+  removed_at: Timestamp | null;
+  shipment_nbr: string;
+  shipped_qty: Numeric | null;
+  source_timestamp: Numeric;
+  uom: string | null;
+}
+
+export interface Shipments {
+  applied_at: Generated<Timestamp>;
+  customer_id: string | null;
+  extra: Generated<Json>;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  removed_at: Timestamp | null;
+  ship_via: string | null;
+  shipment_date: string | null;
+  shipment_nbr: string;
+  source_timestamp: Numeric;
+  status: string | null;
+  type: string | null;
+  warehouse: string | null;
+}
+
+export interface StockItems {
+  applied_at: Generated<Timestamp>;
+  barcode: string | null;
+  base_unit: string | null;
+  default_warehouse: string | null;
+  description: string | null;
+  extra: Generated<Json>;
+  inventory_id: string;
+  item_class: string | null;
+  item_status: string | null;
+  last_modified_date_time: string | null;
+  last_notification_id: string | null;
+  lot_serial_class: string | null;
+  purchase_unit: string | null;
+  removed_at: Timestamp | null;
+  sales_unit: string | null;
+  source_timestamp: Numeric;
+  type: string | null;
+  volume: Numeric | null;
+  volume_uom: string | null;
+  weight: Numeric | null;
+  weight_uom: string | null;
+}
+
 export interface DB {
   api_keys: ApiKeys;
+  assembly_order_components: AssemblyOrderComponents;
+  assembly_orders: AssemblyOrders;
+  change_log: ChangeLog;
+  inventory_adjustment_lines: InventoryAdjustmentLines;
+  inventory_adjustments: InventoryAdjustments;
+  processed_notifications: ProcessedNotifications;
+  purchase_order_lines: PurchaseOrderLines;
+  purchase_orders: PurchaseOrders;
   quarantine: Quarantine;
+  sales_order_lines: SalesOrderLines;
+  sales_orders: SalesOrders;
+  shipment_lines: ShipmentLines;
+  shipments: Shipments;
+  stock_items: StockItems;
 }

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as apiKeys from './2026_11_26_0001_api_keys.js';
 import * as quarantine from './2026_11_26_0002_quarantine.js';
+import * as domainRecords from './2026_11_26_0003_domain_records.js';
 
 /**
  * Every migration, by the name recorded in kysely_migration. Imported statically rather than found
@@ -9,6 +10,7 @@ import * as quarantine from './2026_11_26_0002_quarantine.js';
 export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_26_0001_api_keys': apiKeys,
   '2026_11_26_0002_quarantine': quarantine,
+  '2026_11_26_0003_domain_records': domainRecords,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -39,7 +39,7 @@ export async function createIntakeTestbed(options: { redisUrl?: string } = {}) {
     /** Every notification waiting in a domain queue, across its batch jobs, oldest job first. */
     queued: async (domain: DomainQueue): Promise<AcceptedNotification[]> => {
       const jobs = await queues[domain].getJobs(['waiting', 'prioritized', 'delayed', 'active'], 0, -1, true);
-      return jobs.flatMap((job) => job.data.notifications);
+      return jobs.flatMap((job) => ('notifications' in job.data ? job.data.notifications : []));
     },
     cleanup: async () => {
       await closeDomainQueues(queues);

@@ -1,0 +1,5 @@
+// worker-receiving: applies purchase-order changes (what the receiving dock works from).
+import { runDomainWorkerProcess } from '@wmsi/changes';
+import { receivingTables } from '@wmsi/receiving';
+
+await runDomainWorkerProcess('receiving', receivingTables);
