@@ -1,0 +1,1 @@
+export { accepted, createChangesTestbed, type ChangesTestbed } from './testbed.js';

@@ -1,0 +1,238 @@
+import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
+import { timeStampToDate } from '@wmsi/contracts';
+import { notificationBody, nextTimeStamp, purchaseOrderBody } from '@wmsi/contracts/testing';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receivingTables } from './index.js';
+
+type Fields = Record<string, unknown>;
+let sequence = 0;
+const newOrderNbr = () => `PO${String(++sequence).padStart(6, '0')}-${randomUUID().slice(0, 6)}`;
+
+/** One row of "WMS Purchase Orders": a PO line with its header repeated. */
+function poRow(orderNbr: string, lineNbr: number | null, fields: Fields = {}): Fields {
+  return {
+    OrderType: 'Normal',
+    OrderNbr: orderNbr,
+    Status: 'Open',
+    VendorID: 'V000001',
+    Warehouse: 'MAIN',
+    LineNbr: lineNbr,
+    InventoryID: 'AALEGO500',
+    OrderQty: 10,
+    ReceivedQty: 0,
+    OpenQty: 10,
+    ...fields,
+  };
+}
+
+function poBody(options: { inserted?: Fields[]; deleted?: Fields[]; timeStamp: string; id?: string }): string {
+  return notificationBody({ query: 'WMS Purchase Orders', ...options });
+}
+
+describe('purchase-order changes (receiving)', () => {
+  let bed: ChangesTestbed;
+  beforeAll(async () => {
+    bed = await createChangesTestbed({ domain: 'receiving', tables: receivingTables });
+  });
+  afterAll(() => bed?.cleanup());
+
+  const line = (orderNbr: string, lineNbr: number) =>
+    bed.db
+      .selectFrom('purchase_order_lines')
+      .selectAll()
+      .where('order_nbr', '=', orderNbr)
+      .where('line_nbr', '=', lineNbr)
+      .executeTakeFirst();
+  const order = (orderNbr: string) =>
+    bed.db.selectFrom('purchase_orders').selectAll().where('order_nbr', '=', orderNbr).executeTakeFirst();
+  const changesOf = async (orderNbr: string) =>
+    (await bed.changeLog())
+      .filter((change) => (change.document_key as Fields).orderNbr === orderNbr)
+      .map((change) => `${change.kind}:${(change.row_key as Fields).lineNbr}`);
+
+  it('stores a 40-line purchase order from one notification: the header once, every line typed', async () => {
+    const timeStamp = nextTimeStamp();
+    const counts = await bed.apply('purchase-orders', purchaseOrderBody({ orderNbr: 'PO40LINES', lines: 40, timeStamp, trailingSpaces: true }));
+    expect(counts.applied).toBe(40);
+    const header = await order('PO40LINES');
+    expect(header).toMatchObject({ order_type: 'Normal', status: 'Open', warehouse: 'MAIN', source_timestamp: timeStamp, removed_at: null });
+    const lines = await bed.db.selectFrom('purchase_order_lines').selectAll().where('order_nbr', '=', 'PO40LINES').orderBy('line_nbr').execute();
+    expect(lines).toHaveLength(40);
+    expect(lines[2]).toMatchObject({ line_nbr: 3, inventory_id: 'CONAIRT1', order_qty: '22', received_qty: '3', open_qty: '19', line_completed: false });
+  });
+
+  it('turns Deleted and Inserted rows of one notification into one update', async () => {
+    const orderNbr = newOrderNbr();
+    const [t1, t2] = [nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1), poRow(orderNbr, 2)], timeStamp: t1 }));
+    const counts = await bed.apply(
+      'purchase-orders',
+      poBody({
+        deleted: [poRow(orderNbr, 1)],
+        inserted: [poRow(`${orderNbr} `, 1, { ReceivedQty: 4, OpenQty: 6, Warehouse: 'MAIN  ' })],
+        timeStamp: t2,
+      }),
+    );
+    expect(counts).toMatchObject({ applied: 1, pairsInNotification: 1, parked: 0 });
+    expect(await line(orderNbr, 1)).toMatchObject({ received_qty: '4', open_qty: '6', source_timestamp: t2, removed_at: null });
+    expect(await line(orderNbr, 2)).toMatchObject({ received_qty: '0', source_timestamp: t1 });
+    expect(await changesOf(orderNbr)).toEqual(['insert:1', 'insert:2', 'update:1']);
+    expect(await bed.pendingWindows()).toEqual([]);
+  });
+
+  it('pairs a Deleted that arrives first with its Inserted in a later request: one update, no removal ever visible', async () => {
+    const orderNbr = newOrderNbr();
+    const id = randomUUID();
+    const [t1, t2] = [nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1)], timeStamp: t1 }));
+
+    const deletedHalf = await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1)], timeStamp: t2, id }));
+    expect(deletedHalf).toMatchObject({ parked: 1, applied: 0 });
+    expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null, source_timestamp: t1 });
+
+    // Same Query and Id, other rows: the second half of the transaction, not a redelivery.
+    const insertedHalf = await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1, { ReceivedQty: 10, OpenQty: 0 })], timeStamp: t2, id }));
+    expect(insertedHalf).toMatchObject({ duplicates: 0, applied: 1, pairsAcrossNotifications: 1 });
+
+    const ended = await bed.endWindows();
+    expect(ended.removals).toBe(0);
+    expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null, open_qty: '0', source_timestamp: t2 });
+    expect(await changesOf(orderNbr)).toEqual(['insert:1', 'update:1']);
+    const update = (await bed.changeLog()).at(-1)!;
+    expect(update.before).toMatchObject({ openQty: 10 });
+    expect(update.after).toMatchObject({ openQty: 0 });
+  });
+
+  it('applies an Inserted that arrives before its Deleted at once; the late Deleted removes nothing', async () => {
+    const orderNbr = newOrderNbr();
+    const id = randomUUID();
+    const [t1, t2] = [nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1)], timeStamp: t1 }));
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1, { OpenQty: 3 })], timeStamp: t2, id }));
+    expect(await line(orderNbr, 1)).toMatchObject({ open_qty: '3', source_timestamp: t2 });
+
+    const lateDeleted = await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1)], timeStamp: t2, id }));
+    expect(lateDeleted).toMatchObject({ parked: 0, stale: 1, applied: 0 });
+    expect(await bed.endWindows()).toMatchObject({ removals: 0 });
+    expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null, open_qty: '3' });
+    expect(await changesOf(orderNbr)).toEqual(['insert:1', 'insert:1']);
+  });
+
+  it('turns a lone Deleted into a removal when its window ends: a tombstone that a later insert revives', async () => {
+    const orderNbr = newOrderNbr();
+    const [t1, t2, t3] = [nextTimeStamp(), nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1)], timeStamp: t1 }));
+    await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1)], timeStamp: t2 }));
+    expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null });
+
+    expect(await bed.endWindows()).toMatchObject({ removals: 1, applied: 1 });
+    const removed = await line(orderNbr, 1);
+    expect(removed).toMatchObject({ source_timestamp: t2, inventory_id: 'AALEGO500' });
+    expect(removed!.removed_at).toEqual(timeStampToDate(t2));
+    // Its only line gone, the order left the inquiry too.
+    expect((await order(orderNbr))!.removed_at).toEqual(timeStampToDate(t2));
+
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1, { OpenQty: 7 })], timeStamp: t3 }));
+    expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null, open_qty: '7', source_timestamp: t3 });
+    expect(await order(orderNbr)).toMatchObject({ removed_at: null, source_timestamp: t3 });
+    expect(await changesOf(orderNbr)).toEqual(['insert:1', 'removal:1', 'insert:1']);
+  });
+
+  it('lets the Inserted half beat a removal of the same TimeStamp made when the window had already ended', async () => {
+    const orderNbr = newOrderNbr();
+    const id = randomUUID();
+    const [t1, t2] = [nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1)], timeStamp: t1 }));
+    await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1)], timeStamp: t2, id }));
+    await bed.endWindows();
+    expect((await line(orderNbr, 1))!.removed_at).not.toBeNull();
+
+    const late = await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1, { OpenQty: 1 })], timeStamp: t2, id }));
+    expect(late).toMatchObject({ applied: 1, pairsAcrossNotifications: 0 });
+    expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null, open_qty: '1', source_timestamp: t2 });
+    expect(await order(orderNbr)).toMatchObject({ removed_at: null });
+  });
+
+  it('applies the same notification delivered 5 times concurrently and 5 times after: one effect, one change-log entry', async () => {
+    const orderNbr = newOrderNbr();
+    const body = poBody({ inserted: [poRow(orderNbr, 1), poRow(orderNbr, 2)], timeStamp: nextTimeStamp() });
+    const concurrent = await Promise.all(Array.from({ length: 5 }, () => bed.apply('purchase-orders', body)));
+    const sequential = [];
+    for (let i = 0; i < 5; i++) sequential.push(await bed.apply('purchase-orders', body));
+    const all = [...concurrent, ...sequential];
+    expect(all.filter((counts) => counts.applied === 2)).toHaveLength(1);
+    expect(all.reduce((sum, counts) => sum + counts.duplicates, 0)).toBe(9);
+    expect(await changesOf(orderNbr)).toEqual(['insert:1', 'insert:2']);
+  });
+
+  it('processes a split pair delivered 3 times each, in mixed order, as exactly one update', async () => {
+    const orderNbr = newOrderNbr();
+    const id = randomUUID();
+    const [t1, t2] = [nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1)], timeStamp: t1 }));
+    const deletedHalf = poBody({ deleted: [poRow(orderNbr, 1)], timeStamp: t2, id });
+    const insertedHalf = poBody({ inserted: [poRow(orderNbr, 1, { OpenQty: 2 })], timeStamp: t2, id });
+    await Promise.all([deletedHalf, insertedHalf, deletedHalf, insertedHalf, deletedHalf, insertedHalf].map((body) => bed.apply('purchase-orders', body)));
+    await bed.endWindows();
+    expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null, open_qty: '2', source_timestamp: t2 });
+    const changes = await changesOf(orderNbr);
+    // The Inserted half either claims the parked Deleted (update) or comes first (insert), once.
+    expect(changes).toHaveLength(2);
+    expect(changes.slice(1)[0]).toMatch(/^(update|insert):1$/);
+  });
+
+  it.each([
+    ['newer first', ['638465233453014193', '638465233453014192']],
+    ['older first', ['638465233453014192', '638465233453014193']],
+  ])('keeps the newer of two TimeStamps a JS number cannot tell apart (%s)', async (_, order) => {
+    // The whole point: as numbers these two are the same.
+    expect(Number(order[0])).toBe(Number(order[1]));
+    const orderNbr = newOrderNbr();
+    const qtyAt = (timeStamp: string) => (timeStamp.endsWith('193') ? 9 : 8);
+    const counts = [];
+    for (const timeStamp of order) {
+      counts.push(await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1, { OpenQty: qtyAt(timeStamp) })], timeStamp })));
+    }
+    expect(await line(orderNbr, 1)).toMatchObject({ open_qty: '9', source_timestamp: '638465233453014193' });
+    expect(counts.reduce((sum, c) => sum + c.stale, 0)).toBe(order[0].endsWith('193') ? 1 : 0);
+  });
+
+  it('never lets an older removal take away a newer line', async () => {
+    const orderNbr = newOrderNbr();
+    const [t1, t2] = [nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1)], timeStamp: t1 }));
+    await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1)], timeStamp: t1 }));
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1, { OpenQty: 5 })], timeStamp: t2 }));
+    expect(await bed.endWindows()).toMatchObject({ removals: 0 });
+    expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null, open_qty: '5' });
+  });
+
+  it('keeps a column that was not sent, and the columns it does not know, with the record', async () => {
+    const orderNbr = newOrderNbr();
+    await bed.apply(
+      'purchase-orders',
+      poBody({ inserted: [poRow(orderNbr, 1, { VendorName: 'Acme', LineDescription: 'Bricks', CustomField: 'x' })], timeStamp: nextTimeStamp() }),
+    );
+    const partial = poRow(orderNbr, 1, { OpenQty: 4 });
+    delete partial.VendorID;
+    await bed.apply('purchase-orders', poBody({ inserted: [partial], timeStamp: nextTimeStamp() }));
+    expect(await order(orderNbr)).toMatchObject({ vendor_id: 'V000001', vendor_name: 'Acme' });
+    expect(await line(orderNbr, 1)).toMatchObject({ line_description: 'Bricks', open_qty: '4', extra: { CustomField: 'x' } });
+  });
+
+  it('keeps a document without lines (LineNbr null) and keeps it when its first line arrives', async () => {
+    const orderNbr = newOrderNbr();
+    const [t1, t2] = [nextTimeStamp(), nextTimeStamp()];
+    const headerOnly = poRow(orderNbr, null, { InventoryID: null, OrderQty: null, ReceivedQty: null, OpenQty: null });
+    await bed.apply('purchase-orders', poBody({ inserted: [headerOnly], timeStamp: t1 }));
+    expect(await order(orderNbr)).toMatchObject({ status: 'Open', removed_at: null });
+    // The left join now yields the line instead of the header-only row.
+    await bed.apply('purchase-orders', poBody({ deleted: [headerOnly], inserted: [poRow(orderNbr, 1)], timeStamp: t2 }));
+    await bed.endWindows();
+    expect(await order(orderNbr)).toMatchObject({ removed_at: null, source_timestamp: t2 });
+    expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null });
+    const lines = await bed.db.selectFrom('purchase_order_lines').select('line_nbr').where('order_nbr', '=', orderNbr).execute();
+    expect(lines).toEqual([{ line_nbr: 1 }]);
+  });
+});
