@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TopicStatsReading } from './topic-stats.js';
 
 export interface BacklogReading {
   intakeLength: number;
@@ -6,11 +7,23 @@ export interface BacklogReading {
   queues: Array<{ queue: string; state: string; count: number }>;
 }
 
+/** Where the gauges read at scrape time come from; each is read once per scrape. */
+export interface GatewayMetricSources {
+  /** The intake backlog and the domain queues' depths. */
+  readBacklog?: () => Promise<BacklogReading>;
+  /** Every topic's processing totals, as the worker processes keep them in Redis. */
+  readTopicStats?: () => Promise<TopicStatsReading[]>;
+  /** Told when a read failed or timed out (Redis down): that scrape goes without those gauges. */
+  onReadError?: (what: string, error: unknown) => void;
+  /** How long a scrape waits for a read before going without it. */
+  readTimeoutMs?: number;
+}
+
 /**
  * The gateway's Prometheus metrics, in a registry of its own (not prom-client's global one) so that
  * several apps can be built side by side in one test process.
  */
-export function createGatewayMetrics(readBacklog?: () => Promise<BacklogReading>) {
+export function createGatewayMetrics(sources: GatewayMetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
@@ -37,16 +50,18 @@ export function createGatewayMetrics(readBacklog?: () => Promise<BacklogReading>
     }),
   };
 
-  if (readBacklog) {
-    // One reading per scrape, shared by the three gauges.
-    let reading: Promise<BacklogReading> | undefined;
-    const read = () => (reading ??= readBacklog().finally(() => setTimeout(() => (reading = undefined), 0)));
+  const once = <T>(what: string, read: () => Promise<T>) => oncePerScrape(what, read, sources);
+
+  if (sources.readBacklog) {
+    const read = once('intake backlog', sources.readBacklog);
     new Gauge({
       name: 'wmsi_intake_backlog',
       help: 'Accepted notifications not yet on a domain queue.',
       registers: [registry],
       async collect() {
-        this.set((await read()).intakeLength);
+        const reading = await read();
+        if (reading) this.set(reading.intakeLength);
+        else this.remove();
       },
     });
     new Gauge({
@@ -54,8 +69,10 @@ export function createGatewayMetrics(readBacklog?: () => Promise<BacklogReading>
       help: 'Age of the oldest notification still in the intake (processing lag).',
       registers: [registry],
       async collect() {
-        const oldest = (await read()).oldestAcceptedMs;
-        this.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+        const reading = await read();
+        const oldest = reading?.oldestAcceptedMs;
+        if (oldest === undefined) this.remove();
+        else this.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
       },
     });
     new Gauge({
@@ -65,11 +82,85 @@ export function createGatewayMetrics(readBacklog?: () => Promise<BacklogReading>
       registers: [registry],
       async collect() {
         this.reset();
-        for (const { queue, state, count } of (await read()).queues) this.set({ queue, state }, count);
+        for (const { queue, state, count } of (await read())?.queues ?? []) this.set({ queue, state }, count);
       },
     });
+  }
+
+  if (sources.readTopicStats) {
+    const read = once('topic stats', sources.readTopicStats);
+    // Totals kept in Redis by every worker process together, so gauges set to the total at each
+    // scrape: rate() and increase() work on them as on counters (the totals only ever grow).
+    const totals = ' Total across all worker processes, kept in Redis and read at scrape time.';
+    const perTopic = (name: string, help: string, value: (stats: TopicStatsReading) => number) =>
+      new Gauge({
+        name,
+        help: help + totals,
+        labelNames: ['topic'],
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const stats of (await read()) ?? []) this.set({ topic: stats.topic }, value(stats));
+        },
+      });
+    perTopic('wmsi_changes_applied_total', 'Row changes written (inserts, updates and removals), per topic.', (s) => s.applied);
+    perTopic('wmsi_changes_duplicates_total', 'Notifications already processed (redeliveries), per topic.', (s) => s.duplicates);
+    perTopic('wmsi_changes_stale_total', 'Row changes skipped because the record holds a newer TimeStamp, per topic.', (s) => s.stale);
+    new Gauge({
+      name: 'wmsi_changes_pairs_total',
+      help:
+        'Updates made of a Deleted and an Inserted row, per topic: where="in_notification" when both came in one ' +
+        'notification, where="across_notifications" when a parked Deleted row was claimed by a later one.' +
+        totals,
+      labelNames: ['topic', 'where'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const stats of (await read()) ?? []) {
+          this.set({ topic: stats.topic, where: 'in_notification' }, stats.pairsInNotification);
+          this.set({ topic: stats.topic, where: 'across_notifications' }, stats.pairsAcrossNotifications);
+        }
+      },
+    });
+    perTopic('wmsi_changes_parked_total', 'Lone Deleted rows parked for their pairing window, per topic.', (s) => s.parked);
+    perTopic('wmsi_changes_removals_total', 'Parked rows whose window ended without a partner and removed their record, per topic.', (s) => s.removals);
+    perTopic('wmsi_changes_quarantined_total', 'Bodies the workers could not read (kept in the quarantine table), per topic.', (s) => s.quarantined);
+    perTopic('wmsi_jobs_failed_total', 'Failed job attempts (retried ones included) that carried notifications of the topic.', (s) => s.failures);
+    perTopic(
+      'wmsi_processing_lag_seconds_sum',
+      'Sum of the lags from acceptance (202) to commit, per topic; divide by wmsi_processing_lag_seconds_count for the average.',
+      (s) => s.lagMsSum / 1000,
+    );
+    perTopic('wmsi_processing_lag_seconds_count', 'Notifications whose lag from acceptance (202) to commit was measured, per topic.', (s) => s.lagCount);
   }
   return metrics;
 }
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+
+/**
+ * One reading per scrape, shared by the gauges it feeds (the registry collects them all at once).
+ * A read that fails or times out (Redis down) gives undefined: those gauges have no samples in that
+ * scrape, which still answers with everything else, and a graph shows a gap rather than a zero.
+ */
+function oncePerScrape<T>(what: string, read: () => Promise<T>, sources: GatewayMetricSources): () => Promise<T | undefined> {
+  const timeoutMs = sources.readTimeoutMs ?? 3_000;
+  let reading: Promise<T | undefined> | undefined;
+  const readOrGiveUp = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        read(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      sources.onReadError?.(what, error);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return () => (reading ??= readOrGiveUp().finally(() => setTimeout(() => (reading = undefined), 0)));
+}

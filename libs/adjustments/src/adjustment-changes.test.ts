@@ -1,4 +1,4 @@
-import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
+import { createChangesTestbed, schemaMismatches, type ChangesTestbed } from '@wmsi/changes/testing';
 import { inventoryAdjustmentBody, nextTimeStamp } from '@wmsi/contracts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustmentsTables } from './index.js';
@@ -9,6 +9,10 @@ describe('inventory-adjustment changes (adjustments)', () => {
     bed = await createChangesTestbed({ domain: 'adjustments', tables: adjustmentsTables });
   });
   afterAll(() => bed?.cleanup());
+
+  it('has a typed column in the migrated schema for every field of its column contract', async () => {
+    expect(await schemaMismatches(bed.db, adjustmentsTables)).toEqual([]);
+  });
 
   it('stores an adjustment released from a count, with signed line quantities per warehouse and location', async () => {
     const balanced = nextTimeStamp();

@@ -39,7 +39,23 @@ describe('migrateToLatest', () => {
     const db = connect(await emptyDatabase());
     const { applied } = await migrateToLatest(db);
     expect(applied).toEqual(allMigrations);
-    expect(await tableNames(db)).toEqual(['api_keys', 'quarantine']);
+    expect(await tableNames(db)).toEqual([
+      'api_keys',
+      'assembly_order_components',
+      'assembly_orders',
+      'change_log',
+      'inventory_adjustment_lines',
+      'inventory_adjustments',
+      'processed_notifications',
+      'purchase_order_lines',
+      'purchase_orders',
+      'quarantine',
+      'sales_order_lines',
+      'sales_orders',
+      'shipment_lines',
+      'shipments',
+      'stock_items',
+    ]);
   });
 
   it('does nothing the second time', async () => {

@@ -1,4 +1,4 @@
-import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
+import { createChangesTestbed, schemaMismatches, type ChangesTestbed } from '@wmsi/changes/testing';
 import { assemblyOrderBody, nextTimeStamp, salesOrderBody, shipmentBody } from '@wmsi/contracts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fulfillmentTables } from './index.js';
@@ -9,6 +9,10 @@ describe('fulfillment changes: sales orders, shipments, assembly orders', () => 
     bed = await createChangesTestbed({ domain: 'fulfillment', tables: fulfillmentTables });
   });
   afterAll(() => bed?.cleanup());
+
+  it('has a typed column in the migrated schema for every field of its column contract', async () => {
+    expect(await schemaMismatches(bed.db, fulfillmentTables)).toEqual([]);
+  });
 
   it('stores a sales order and applies its update (Open to Shipping) in place', async () => {
     await bed.apply('sales-orders', salesOrderBody({ orderNbr: 'SO000417', lines: 3, timeStamp: nextTimeStamp() }));

@@ -1,4 +1,4 @@
-import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
+import { createChangesTestbed, schemaMismatches, type ChangesTestbed } from '@wmsi/changes/testing';
 import { notificationBody, nextTimeStamp, sampleBody, stockItemBody } from '@wmsi/contracts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemsTables } from './index.js';
@@ -9,6 +9,10 @@ describe('stock-item changes (items)', () => {
     bed = await createChangesTestbed({ domain: 'items', tables: itemsTables });
   });
   afterAll(() => bed?.cleanup());
+
+  it('has a typed column in the migrated schema for every field of its column contract', async () => {
+    expect(await schemaMismatches(bed.db, itemsTables)).toEqual([]);
+  });
 
   const item = (inventoryId: string) =>
     bed.db.selectFrom('stock_items').selectAll().where('inventory_id', '=', inventoryId).executeTakeFirst();

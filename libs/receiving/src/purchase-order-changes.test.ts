@@ -1,4 +1,4 @@
-import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
+import { createChangesTestbed, schemaMismatches, type ChangesTestbed } from '@wmsi/changes/testing';
 import { timeStampToDate } from '@wmsi/contracts';
 import { notificationBody, nextTimeStamp, purchaseOrderBody } from '@wmsi/contracts/testing';
 import { randomUUID } from 'node:crypto';
@@ -36,6 +36,10 @@ describe('purchase-order changes (receiving)', () => {
     bed = await createChangesTestbed({ domain: 'receiving', tables: receivingTables });
   });
   afterAll(() => bed?.cleanup());
+
+  it('has a typed column in the migrated schema for every field of its column contract', async () => {
+    expect(await schemaMismatches(bed.db, receivingTables)).toEqual([]);
+  });
 
   const line = (orderNbr: string, lineNbr: number) =>
     bed.db

@@ -1,8 +1,10 @@
 import { TOPICS, createNotificationChecker, type Topic } from '@wmsi/contracts';
-import { createWebhookAuthenticator, issueApiKey, readIntakeEntries } from '@wmsi/intake';
+import { createWebhookAuthenticator, intakeBacklog, issueApiKey, readIntakeEntries } from '@wmsi/intake';
 import { createIntakeTestbed, type IntakeTestbed } from '@wmsi/intake/testing';
 import { buildApp, type GatewayDeps } from '../app.js';
 import { createGatewayMetrics } from '../metrics.js';
+import { readQueueDepths } from '../queue-depths.js';
+import { readAllTopicStats } from '../topic-stats.js';
 
 /** A gateway on a testbed of its own (fresh database, own Redis prefix) with one key per topic. */
 export async function startTestGateway(
@@ -11,7 +13,11 @@ export async function startTestGateway(
   const bed: IntakeTestbed = await createIntakeTestbed({ redisUrl: options.redisUrl });
   const apiKeys = {} as Record<Topic, string>;
   for (const topic of TOPICS) apiKeys[topic] = (await issueApiKey(bed.stores, topic)).key;
-  const metrics = createGatewayMetrics();
+  // Read the same way as main.ts does, so tests see what a real scrape shows.
+  const metrics = createGatewayMetrics({
+    readBacklog: async () => ({ ...(await intakeBacklog(bed.redis, bed.keys)), queues: await readQueueDepths(bed.queues) }),
+    readTopicStats: () => readAllTopicStats(bed.redis, bed.prefix),
+  });
   const app = await buildApp({
     authHeader: 'X-Api-Key',
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,

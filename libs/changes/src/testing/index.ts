@@ -1,1 +1,2 @@
 export { accepted, createChangesTestbed, type ChangesTestbed } from './testbed.js';
+export { schemaMismatches } from './schema.js';

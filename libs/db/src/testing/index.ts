@@ -32,3 +32,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   return { url, db, drop };
 }
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';

@@ -1,0 +1,167 @@
+/**
+ * Worker apply benchmark: how fast one domain change handler applies 40-line purchase-order
+ * notifications, against PostgreSQL's own batched-upsert rate on the same machine, in one run.
+ *
+ * - Handler: the receiving worker's change handler on real PostgreSQL (a fresh migrated database)
+ *   and real Redis (a prefix of its own), via `bed.apply()`: one transaction per notification, as
+ *   the worker does (exactly-once mark, pairing, newest-wins upserts of header and lines, change log).
+ *   Mix "new": a new order per notification, 40 Inserted lines. Mix "update": the same orders again,
+ *   40 Deleted + 40 Inserted lines in one notification, newer TimeStamp.
+ * - Yardstick: in the same database, one `INSERT ... SELECT FROM jsonb_to_recordset ... ON CONFLICT
+ *   DO UPDATE` of 40 rows per statement (its own transaction) into `bench_lines`, shaped like
+ *   purchase_order_lines: new keys for "new", the same keys again for "update".
+ *
+ * Each at 1 and 4 concurrent appliers (the worker's default WORKER_CONCURRENCY), WARM_UP then COUNT
+ * notifications (or statements). Rows = lines written, 40 per notification or statement.
+ *
+ *   npm run worker-apply -w @wmsi/bench [-- COUNT]     (writes tools/bench/results/worker-apply.json)
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { createChangesTestbed } from '@wmsi/changes/testing';
+import { nextTimeStamp, purchaseOrderBody } from '@wmsi/contracts/testing';
+import type { Database } from '@wmsi/db';
+import { receivingTables } from '@wmsi/receiving';
+import { sql } from 'kysely';
+
+const LINES = 40;
+const COUNT = Number(process.argv[2] ?? 300);
+const WARM_UP = 30;
+const CONCURRENCY = [1, 4];
+const MIXES = ['new', 'update'] as const;
+type Mix = (typeof MIXES)[number];
+
+/** Runs the tasks with `concurrency` of them in flight; returns the seconds it took. */
+async function timed(tasks: ReadonlyArray<() => Promise<unknown>>, concurrency: number): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < tasks.length) await tasks[next++]();
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+/** Warms up on the first WARM_UP tasks, then returns the per-second rate of the remaining COUNT. */
+async function rate(tasks: ReadonlyArray<() => Promise<unknown>>, concurrency: number): Promise<number> {
+  await timed(tasks.slice(0, WARM_UP), concurrency);
+  return COUNT / (await timed(tasks.slice(WARM_UP), concurrency));
+}
+
+// The yardstick's columns: those the handler writes to purchase_order_lines.
+const COLUMNS = [
+  ['order_type', 'text'],
+  ['order_nbr', 'text'],
+  ['line_nbr', 'integer'],
+  ['inventory_id', 'text'],
+  ['line_description', 'text'],
+  ['uom', 'text'],
+  ['order_qty', 'numeric'],
+  ['received_qty', 'numeric'],
+  ['open_qty', 'numeric'],
+  ['line_completed', 'boolean'],
+  ['line_canceled', 'boolean'],
+  ['last_modified_date_time', 'text'],
+  ['extra', 'jsonb'],
+  ['source_timestamp', 'numeric'],
+  ['last_notification_id', 'text'],
+] as const;
+const KEY = ['order_type', 'order_nbr', 'line_nbr'];
+const names = sql.raw(COLUMNS.map(([name]) => name).join(', '));
+const typed = sql.raw(COLUMNS.map(([name, type]) => `${name} ${type}`).join(', '));
+const updates = sql.raw(COLUMNS.filter(([name]) => !KEY.includes(name)).map(([name]) => `${name} = excluded.${name}, `).join(''));
+
+/** One batched upsert of a JSON array of line records: one statement, its own transaction. */
+const upsert = (db: Database, records: string) => sql`
+  insert into bench_lines (${names})
+  select * from jsonb_to_recordset(${records}::jsonb) as x(${typed})
+  on conflict (${sql.raw(KEY.join(', '))}) do update set ${updates} applied_at = now()`.execute(db);
+
+function lineRecords(orderNbr: string): Array<Record<string, unknown>> {
+  const timeStamp = nextTimeStamp();
+  const notificationId = randomUUID();
+  return Array.from({ length: LINES }, (_, i) => ({
+    order_type: 'Normal',
+    order_nbr: orderNbr,
+    line_nbr: i + 1,
+    inventory_id: 'AALEGO500',
+    line_description: 'Lego 500 piece set',
+    uom: 'EA',
+    order_qty: 12.5,
+    received_qty: i % 10,
+    open_qty: 12.5 - (i % 10),
+    line_completed: false,
+    line_canceled: false,
+    last_modified_date_time: '2024-05-06T09:30:12.47',
+    extra: {},
+    source_timestamp: timeStamp,
+    last_notification_id: notificationId,
+  }));
+}
+
+interface Result {
+  mix: Mix;
+  concurrency: number;
+  notificationsPerSecond: number;
+  rowsPerSecond: number;
+  yardstickRowsPerSecond: number;
+  ratio: number;
+}
+
+const bed = await createChangesTestbed({ domain: 'receiving', tables: receivingTables });
+const results: Result[] = [];
+try {
+  await sql`create table bench_lines (like purchase_order_lines including all)`.execute(bed.db);
+  const postgres = await sql<{ server_version: string }>`show server_version`.execute(bed.db);
+
+  for (const concurrency of CONCURRENCY) {
+    // Orders of this concurrency's runs: created by "new", updated by "update".
+    const orderNbrs = Array.from({ length: WARM_UP + COUNT }, (_, i) => `PO-C${concurrency}-${String(i).padStart(4, '0')}`);
+    for (const mix of MIXES) {
+      // Bodies are built before the clock starts; their TimeStamps are newer than any before them.
+      const bodies = orderNbrs.map((orderNbr) =>
+        purchaseOrderBody({ orderNbr, lines: LINES, deletedLines: mix === 'update' ? LINES : 0, timeStamp: nextTimeStamp() }),
+      );
+      const notificationsPerSecond = await rate(
+        bodies.map((body) => async () => {
+          const counts = await bed.apply('purchase-orders', body);
+          if (counts.applied !== LINES) throw new Error(`expected ${LINES} lines applied, got ${JSON.stringify(counts)}`);
+        }),
+        concurrency,
+      );
+
+      const batches = orderNbrs.map((orderNbr) => JSON.stringify(lineRecords(orderNbr)));
+      const statementsPerSecond = await rate(
+        batches.map((batch) => () => upsert(bed.db, batch)),
+        concurrency,
+      );
+
+      const rowsPerSecond = notificationsPerSecond * LINES;
+      const yardstickRowsPerSecond = statementsPerSecond * LINES;
+      results.push({ mix, concurrency, notificationsPerSecond, rowsPerSecond, yardstickRowsPerSecond, ratio: rowsPerSecond / yardstickRowsPerSecond });
+    }
+  }
+
+  const round = (n: number) => Math.round(n);
+  console.log(`\n${LINES}-line purchase orders, ${COUNT} notifications per run after ${WARM_UP} warm-up; ${cpus().length} CPUs, PostgreSQL ${postgres.rows[0].server_version}\n`);
+  console.log('| mix | concurrency | notifications/s | rows/s | PG upsert rows/s | ratio |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    console.log(`| ${r.mix} | ${r.concurrency} | ${round(r.notificationsPerSecond)} | ${round(r.rowsPerSecond)} | ${round(r.yardstickRowsPerSecond)} | ${r.ratio.toFixed(2)} |`);
+  }
+
+  const folder = new URL('../results/', import.meta.url);
+  await mkdir(folder, { recursive: true });
+  await writeFile(
+    new URL('worker-apply.json', folder),
+    JSON.stringify(
+      { measuredAt: new Date().toISOString(), cpus: cpus().length, node: process.version, postgres: postgres.rows[0].server_version, lines: LINES, count: COUNT, warmUp: WARM_UP, results },
+      null,
+      2,
+    ) + '\n',
+  );
+} finally {
+  await bed.cleanup();
+}
