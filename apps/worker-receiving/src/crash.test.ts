@@ -86,3 +86,22 @@ describe('a worker process killed with SIGKILL', () => {
     }, 120_000);
   });
 });
+
+describe('a worker process sent SIGTERM', () => {
+  it('finishes the jobs in hand, logs "stopped" and exits 0', async () => {
+    const bed = await createChangesTestbed({ domain: 'receiving', tables: receivingTables });
+    try {
+      const worker = await startWorkerProcess(workerEnv(bed));
+      const orders = Array.from({ length: 50 }, (_, i) => `TERM-${i}-${randomUUID().slice(0, 6)}`);
+      await enqueue(bed, orders.map((orderNbr) => poBody({ inserted: [poRow(orderNbr)], timeStamp: nextTimeStamp() })), 5);
+      await waitFor(async () => (await countProcessedNotifications(bed)) > 0, 20_000, 'the first notification');
+      expect(await worker.kill('SIGTERM')).toBe(0);
+      expect(worker.output()).toMatch(/SIGTERM: finishing the jobs in hand[\s\S]*"msg":"stopped"/);
+      // Whatever it had started is complete; the rest waits in the queue for the next worker.
+      expect(await bed.timers.getActiveCount()).toBe(0);
+      expect((await countProcessedNotifications(bed)) + (await bed.timers.getWaitingCount()) * 5).toBe(50);
+    } finally {
+      await bed.cleanup();
+    }
+  }, 60_000);
+});

@@ -17,5 +17,6 @@ export async function runDomainWorkerProcess(domain: DomainQueue, tables: readon
     if (err) logger.error({ err }, 'stopping after an unexpected error');
     else logger.info(`${signal}: finishing the jobs in hand`);
     await running.close();
+    logger.info('stopped');
   });
 }
