@@ -1,7 +1,8 @@
-import { startDomainWorker, type DomainWorker } from '@wmsi/changes';
-import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
+import { startDomainWorker, statsKey, type DomainWorker } from '@wmsi/changes';
+import { accepted, createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
 import { loadEnv } from '@wmsi/config';
-import { nextTimeStamp } from '@wmsi/contracts/testing';
+import { nextTimeStamp, stockItemBody } from '@wmsi/contracts/testing';
+import { notificationJobOptions } from '@wmsi/queue';
 import { databaseUrl } from '@wmsi/db';
 import { startTcpProxy, type TcpProxy } from '@wmsi/db/testing';
 import { receivingTables } from '@wmsi/receiving';
@@ -54,6 +55,22 @@ describe('the receiving worker, with real window timers', () => {
     expect(await line(paired)).toMatchObject({ removed_at: null, open_qty: '0', source_timestamp: t2 });
     const kinds = (await bed.changeLog()).map((c) => `${c.kind}:${(c.document_key as { orderNbr: string }).orderNbr.slice(0, 4)}`);
     expect(kinds.sort()).toEqual(['insert:LONE', 'insert:PAIR', 'removal:LONE', 'update:PAIR']);
+  });
+
+  it('dead-letters a job it can never apply, with the reason, and goes on with the next', async () => {
+    worker = await start(bed);
+    // A stock-item notification routed to the receiving queue: no retry can fix that.
+    const misrouted = { notifications: [{ ...accepted('stock-items', stockItemBody()), topic: 'stock-items' }] };
+    await bed.timers.add('receiving', misrouted, notificationJobOptions);
+    const orderNbr = `NEXT-${randomUUID()}`;
+    await enqueue(bed, [poBody({ inserted: [poRow(orderNbr)], timeStamp: nextTimeStamp() })]);
+    await waitFor(async () => (await line(orderNbr)) !== undefined, 5_000, 'the next job');
+    await waitFor(async () => (await bed.timers.getFailedCount()) === 1, 5_000, 'the dead-lettered job');
+    const [dead] = await bed.timers.getFailed();
+    expect(dead.failedReason).toBe('This worker does not apply topic "stock-items"');
+    expect(dead.attemptsMade).toBe(1);
+    expect(await bed.redis.hget(statsKey(bed.prefix, 'stock-items'), 'failures')).toBe('1');
+    await dead.remove();
   });
 
   describe('PostgreSQL unreachable for a few seconds', () => {

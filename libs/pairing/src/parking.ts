@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Row, Topic } from '@wmsi/contracts';
-import { WINDOW_ENDED_JOB, type DomainJobData } from '@wmsi/queue';
+import { WINDOW_ENDED_JOB, windowTimerJobOptions, type DomainJobData } from '@wmsi/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -135,9 +135,9 @@ export function createParkingLot(redis: Redis, options: ParkingOptions): Parking
           name: WINDOW_ENDED_JOB,
           data: { parkedKey },
           opts: {
+            ...windowTimerJobOptions,
             jobId: `window-${createHash('sha1').update(parkedKey).digest('hex')}`,
             delay: windowMs,
-            removeOnComplete: true,
           },
         })),
       );

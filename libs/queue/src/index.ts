@@ -7,6 +7,7 @@ export {
   isWindowEnded,
   closeDomainQueues,
   notificationJobOptions,
+  windowTimerJobOptions,
   openDomainQueues,
   queueName,
   type DomainQueue,

@@ -62,6 +62,17 @@ export const notificationJobOptions: JobsOptions = {
   removeOnFail: false,
 };
 
+/**
+ * A window timer retries like a notification job (PostgreSQL may be down when it fires) and is
+ * dead-lettered with its reason when it keeps failing; done, it is forgotten (its id is per row).
+ */
+export const windowTimerJobOptions: JobsOptions = {
+  attempts: notificationJobOptions.attempts,
+  backoff: notificationJobOptions.backoff,
+  removeOnComplete: true,
+  removeOnFail: false,
+};
+
 export type DomainQueues = Record<DomainQueue, Queue<DomainJobData>>;
 
 export function openDomainQueues(connection: ConnectionOptions, prefix: string): DomainQueues {

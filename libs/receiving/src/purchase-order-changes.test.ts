@@ -239,4 +239,14 @@ describe('purchase-order changes (receiving)', () => {
     const lines = await bed.db.selectFrom('purchase_order_lines').select('line_nbr').where('order_nbr', '=', orderNbr).execute();
     expect(lines).toEqual([{ line_nbr: 1 }]);
   });
+
+  it('keeps a body it cannot read in the quarantine table instead of retrying it forever', async () => {
+    // Accepted by a gateway whose mapping knew "PONumber"; this worker's default mapping does not.
+    const body = poBody({ inserted: [{ OrderType: 'Normal', PONumber: 'PO1', LineNbr: 1 }], timeStamp: nextTimeStamp() });
+    expect(await bed.apply('purchase-orders', body)).toMatchObject({ quarantined: 1, applied: 0 });
+    const kept = await bed.db.selectFrom('quarantine').selectAll().where('topic', '=', 'purchase-orders').execute();
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ reason: 'invalid-rows' });
+    expect(kept[0].raw_body.toString()).toBe(body);
+  });
 });
