@@ -4,7 +4,7 @@ import { quarantineBody, type Database } from '@wmsi/db';
 import { pairWithinNotification, type ParkedRow, type ParkingLot } from '@wmsi/pairing';
 import type { AcceptedNotification, DomainJobData } from '@wmsi/queue';
 import type { Queue } from 'bullmq';
-import { logChanges, type AppliedChange } from './change-log.js';
+import { logChanges, type AppliedChange, type ChangeEvent } from './change-log.js';
 import { noCounts, type ChangeCounts } from './counts.js';
 import { markProcessed, rowsDigest } from './processed.js';
 import { storedRowTimeStamps, writeLiveRows, writeRemovedRows } from './record-changes.js';
@@ -23,10 +23,13 @@ export interface ChangeHandlerOptions {
 export interface ChangeHandler {
   readonly topics: readonly Topic[];
   /** Applies one accepted notification in one transaction, exactly once. */
-  applyNotification(accepted: AcceptedNotification): Promise<ChangeCounts>;
+  applyNotification(accepted: AcceptedNotification): Promise<ChangeOutcome>;
   /** A parked row's window ended: unless an update claimed it, it becomes a removal. */
-  endWindow(parkedKey: string): Promise<ChangeCounts & { topic?: Topic }>;
+  endWindow(parkedKey: string): Promise<ChangeOutcome & { topic?: Topic }>;
 }
+
+/** What applying did: the counts, and the changes committed (to publish to clients). */
+export type ChangeOutcome = ChangeCounts & { events: ChangeEvent[] };
 
 /** A topic this handler does not apply: a routing mistake no retry can fix. */
 export class UnknownTopicError extends Error {
@@ -46,9 +49,9 @@ export function createChangeHandler(options: ChangeHandlerOptions): ChangeHandle
     return tables;
   };
 
-  async function applyNotification(accepted: AcceptedNotification): Promise<ChangeCounts> {
+  async function applyNotification(accepted: AcceptedNotification): Promise<ChangeOutcome> {
     const tables = tablesOf(accepted.topic);
-    const counts = noCounts();
+    const counts: ChangeOutcome = { ...noCounts(), events: [] };
     const outcome = read(tables.topic, accepted.body);
     if (!outcome.ok) {
       // The gateway checked this body with its own mapping; a worker refusing it means the mapping
@@ -111,7 +114,7 @@ export function createChangeHandler(options: ChangeHandlerOptions): ChangeHandle
       ];
       const written = await writeLiveRows(trx, tables, changes.map((change) => change.after!), stamp);
       const applied = changes.filter((change) => written.has(change.after!.rowKey));
-      await logChanges(trx, tables, applied, { ...stamp, query: notification.query });
+      counts.events = await logChanges(trx, tables, applied, { ...stamp, query: notification.query });
 
       counts.applied = applied.length;
       counts.stale += changes.length - applied.length;
@@ -123,8 +126,8 @@ export function createChangeHandler(options: ChangeHandlerOptions): ChangeHandle
     return counts;
   }
 
-  async function endWindow(parkedKey: string): Promise<ChangeCounts & { topic?: Topic }> {
-    const counts = noCounts();
+  async function endWindow(parkedKey: string): Promise<ChangeOutcome & { topic?: Topic }> {
+    const counts: ChangeOutcome = { ...noCounts(), events: [] };
     const parked = await parking.claimForRemoval(parkedKey);
     // Claimed by its Inserted half: the update was applied and counted there.
     if (parked === undefined) return counts;
@@ -147,7 +150,7 @@ export function createChangeHandler(options: ChangeHandlerOptions): ChangeHandle
       };
       const written = await writeRemovedRows(trx, tables, [parked.row], stamp);
       if (written.has(parked.row.rowKey)) {
-        await logChanges(trx, tables, [{ kind: 'removal', before: parked.row }], { ...stamp, query: parked.query });
+        counts.events = await logChanges(trx, tables, [{ kind: 'removal', before: parked.row }], { ...stamp, query: parked.query });
         counts.applied = 1;
         counts.removals = 1;
       } else {

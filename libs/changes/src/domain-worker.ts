@@ -12,6 +12,7 @@ import {
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { createChangeHandler, UnknownTopicError } from './change-handler.js';
+import { changesChannel, type ChangeEvent } from './change-log.js';
 import { addCounts, noCounts, type ChangeCounts } from './counts.js';
 import type { TopicTables } from './record-tables.js';
 import { addTopicStats, statsKey } from './stats.js';
@@ -62,16 +63,24 @@ export async function startDomainWorker(options: DomainWorkerOptions): Promise<D
     read: createNotificationReader(loadColumnMapping(env.COLUMN_MAPPING_FILE)),
   });
 
+  // After the commit, for the clients following `sync.changes` through the API processes. A crash
+  // between commit and publish loses the live event, not the change: clients resume from the log.
+  async function publish(events: readonly ChangeEvent[]): Promise<void> {
+    if (events.length > 0) await redis.publish(changesChannel(env.REDIS_PREFIX), JSON.stringify(events));
+  }
+
   async function process(job: Job<DomainJobData>): Promise<void> {
     try {
       if (isWindowEnded(job.data)) {
-        const { topic, ...counts } = await handler.endWindow(job.data.parkedKey);
+        const { topic, events, ...counts } = await handler.endWindow(job.data.parkedKey);
+        await publish(events);
         if (topic !== undefined) await addTopicStats(redis, env.REDIS_PREFIX, topic, counts, []);
         return;
       }
       const perTopic = new Map<Topic, { counts: ChangeCounts; lags: number[] }>();
       for (const accepted of job.data.notifications) {
-        const counts = await handler.applyNotification(accepted);
+        const { events, ...counts } = await handler.applyNotification(accepted);
+        await publish(events);
         const topic = accepted.topic as Topic;
         const total = perTopic.get(topic) ?? { counts: noCounts(), lags: [] };
         perTopic.set(topic, total);

@@ -1,5 +1,11 @@
-export { createChangeHandler, UnknownTopicError, type ChangeHandler, type ChangeHandlerOptions } from './change-handler.js';
-export type { AppliedChange, ChangeKind } from './change-log.js';
+export {
+  createChangeHandler,
+  UnknownTopicError,
+  type ChangeHandler,
+  type ChangeHandlerOptions,
+  type ChangeOutcome,
+} from './change-handler.js';
+export { changesChannel, toChangeEvent, type AppliedChange, type ChangeEvent, type ChangeKind } from './change-log.js';
 export { COUNT_NAMES, addCounts, noCounts, type ChangeCounts } from './counts.js';
 export { startDomainWorker, type DomainWorker, type DomainWorkerOptions } from './domain-worker.js';
 export { rowsDigest } from './processed.js';

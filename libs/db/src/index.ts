@@ -31,3 +31,4 @@ export {
   type QuarantinedSummary,
   type QuarantineReason,
 } from './quarantine.js';
+export { findApiToken, insertApiToken, listApiTokens, revokeApiToken, type ApiToken } from './api-tokens.js';

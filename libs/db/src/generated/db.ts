@@ -36,6 +36,15 @@ export interface ApiKeys {
   topic: string;
 }
 
+export interface ApiTokens {
+  created_at: Generated<Timestamp>;
+  id: string;
+  name: string;
+  revoked_at: Timestamp | null;
+  role: string;
+  secret_hash: string;
+}
+
 export interface AssemblyOrderComponents {
   applied_at: Generated<Timestamp>;
   component_id: string | null;
@@ -83,6 +92,16 @@ export interface ChangeLog {
   warehouse: string | null;
 }
 
+export interface CycleCounts {
+  id: Generated<Int8>;
+  inventory_id: string;
+  location: Generated<string>;
+  qty: Numeric;
+  recorded_at: Generated<Timestamp>;
+  token_id: string;
+  warehouse: string;
+}
+
 export interface InventoryAdjustmentLines {
   applied_at: Generated<Timestamp>;
   extra: Generated<Json>;
@@ -112,6 +131,15 @@ export interface InventoryAdjustments {
   removed_at: Timestamp | null;
   source_timestamp: Numeric;
   status: string | null;
+}
+
+export interface Picks {
+  id: Generated<Int8>;
+  line_nbr: number;
+  qty: Numeric;
+  recorded_at: Generated<Timestamp>;
+  shipment_nbr: string;
+  token_id: string;
 }
 
 export interface ProcessedNotifications {
@@ -173,6 +201,16 @@ export interface Quarantine {
   received_at: Generated<Timestamp>;
   replayed_at: Timestamp | null;
   topic: string;
+}
+
+export interface Receipts {
+  id: Generated<Int8>;
+  line_nbr: number;
+  order_nbr: string;
+  order_type: string;
+  qty: Numeric;
+  recorded_at: Generated<Timestamp>;
+  token_id: string;
 }
 
 export interface SalesOrderLines {
@@ -272,15 +310,19 @@ export interface StockItems {
 
 export interface DB {
   api_keys: ApiKeys;
+  api_tokens: ApiTokens;
   assembly_order_components: AssemblyOrderComponents;
   assembly_orders: AssemblyOrders;
   change_log: ChangeLog;
+  cycle_counts: CycleCounts;
   inventory_adjustment_lines: InventoryAdjustmentLines;
   inventory_adjustments: InventoryAdjustments;
+  picks: Picks;
   processed_notifications: ProcessedNotifications;
   purchase_order_lines: PurchaseOrderLines;
   purchase_orders: PurchaseOrders;
   quarantine: Quarantine;
+  receipts: Receipts;
   sales_order_lines: SalesOrderLines;
   sales_orders: SalesOrders;
   shipment_lines: ShipmentLines;

@@ -1,0 +1,31 @@
+import type { ChangeEvent } from '@wmsi/changes';
+import type { NotificationChecker } from '@wmsi/contracts';
+import type { Database } from '@wmsi/db';
+import type { DomainQueues, IntakeKeys } from '@wmsi/queue';
+import type { Redis } from 'ioredis';
+import type { Caller } from './tokens.js';
+
+/** Committed changes as they happen, fanned out inside one API process (fed through Redis). */
+export interface ChangeSource {
+  /** Calls `listener` with every batch of changes published after this call; returns the unsubscribe. */
+  subscribe(listener: (events: readonly ChangeEvent[]) => void): () => void;
+}
+
+/** What every procedure may use: the stores, never a global. */
+export interface ApiDeps {
+  db: Database;
+  redis: Redis;
+  prefix: string;
+  intake: IntakeKeys;
+  queues: DomainQueues;
+  changes: ChangeSource;
+  /** The gateway's check with the current column mapping: what a replay must pass. */
+  checkNotification: NotificationChecker;
+}
+
+/** The context of one call: the dependencies and who is calling. Tests build it directly. */
+export function createContextInner(deps: ApiDeps, caller: Caller | null) {
+  return { ...deps, caller };
+}
+
+export type Context = ReturnType<typeof createContextInner>;

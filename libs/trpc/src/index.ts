@@ -1,0 +1,6 @@
+export { createContextInner, type ApiDeps, type ChangeSource, type Context } from './context.js';
+export { APP_ERROR_CODES, AppError, type AppErrorCode } from './errors.js';
+export { decodeCursor, encodeCursor, pageInput, pageOf } from './pagination.js';
+export { bearerToken, issueToken, revokeToken, ROLES, verifyToken, type Caller, type Role } from './tokens.js';
+export { adminProcedure, createCallerFactory, desktopProcedure, handheldProcedure, readProcedure, router } from './trpc.js';
+export { toDto, type Dto } from './dto.js';
