@@ -17,7 +17,10 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:api', 'type:client', 'type:feature', 'type:data-access', 'type:util'] },
+            // The API's router composes the domain features; the typed client knows only its type.
+            { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:api'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
@@ -30,6 +33,12 @@ export default [
               onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared', 'scope:receiving', 'scope:fulfillment', 'scope:items', 'scope:adjustments'],
             },
             // Domains never import each other: each is a vertical slice over the shared libs.
+            // The API composes every domain's router; the client knows only the API's router type.
+            {
+              sourceTag: 'scope:api',
+              onlyDependOnLibsWithTags: ['scope:api', 'scope:client', 'scope:shared', 'scope:receiving', 'scope:fulfillment', 'scope:items', 'scope:adjustments'],
+            },
+            { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client', 'scope:api'] },
             { sourceTag: 'scope:receiving', onlyDependOnLibsWithTags: ['scope:receiving', 'scope:shared'] },
             { sourceTag: 'scope:fulfillment', onlyDependOnLibsWithTags: ['scope:fulfillment', 'scope:shared'] },
             { sourceTag: 'scope:items', onlyDependOnLibsWithTags: ['scope:items', 'scope:shared'] },

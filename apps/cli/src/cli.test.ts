@@ -1,5 +1,9 @@
+import { createNotificationChecker } from '@wmsi/contracts';
+import { stockItemBody } from '@wmsi/contracts/testing';
+import { quarantineBody } from '@wmsi/db';
 import { createWebhookAuthenticator } from '@wmsi/intake';
 import { createIntakeTestbed, type IntakeTestbed } from '@wmsi/intake/testing';
+import { verifyToken } from '@wmsi/trpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, UsageError, type CliContext } from './cli.js';
 import { consoleOutput } from './output.js';
@@ -13,6 +17,7 @@ describe('npm run wmsi', () => {
       databaseUrl: bed.databaseUrl,
       settings: { publicUrl: 'https://wms.example.com/', headerName: 'X-Api-Key' },
       keys: bed.keys,
+      checkNotification: createNotificationChecker(),
       db: async () => bed.db,
       redis: async () => bed.redis,
     };
@@ -69,5 +74,24 @@ describe('npm run wmsi', () => {
   it('refuses an unknown command or topic with usage', async () => {
     await expect(run('keys', 'create', 'invoices')).rejects.toBeInstanceOf(UsageError);
     await expect(run('frobnicate')).rejects.toThrow(/Unknown command/);
+  });
+
+  it('tokens create prints the token once (--json: id, role, name, token), and tokens revoke refuses it', async () => {
+    const created = JSON.parse(await run('tokens', 'create', '--role', 'handheld', '--name', 'Scanner 12, dock 3', '--json'));
+    expect(created).toMatchObject({ role: 'handheld', name: 'Scanner 12, dock 3' });
+    expect(created.token).toMatch(new RegExp(`^${created.id}\\.[A-Za-z0-9_-]{43}$`));
+    expect(await verifyToken(bed.db, created.token)).toMatchObject({ tokenId: created.id, role: 'handheld' });
+    expect(JSON.parse(await run('tokens', 'revoke', created.id, '--json'))).toEqual({ id: created.id, revoked: true });
+    expect(await verifyToken(bed.db, created.token)).toBeNull();
+    await expect(run('tokens', 'create', '--role', 'boss', '--name', 'x')).rejects.toThrow(/role is one of handheld, desktop, admin/);
+  });
+
+  it('replay sends a quarantined body back through the intake once it passes, and explains why not otherwise', async () => {
+    const good = await quarantineBody(bed.db, { topic: 'stock-items', reason: 'invalid-rows', message: 'was wrong', issues: [], rawBody: Buffer.from(stockItemBody()) });
+    const replayed = JSON.parse(await run('replay', good.id, '--json'));
+    expect(replayed).toMatchObject({ replayed: 'quarantine', id: good.id, topic: 'stock-items' });
+    expect(await bed.redis.xlen(bed.keys.stream)).toBeGreaterThan(0);
+    const bad = await quarantineBody(bed.db, { topic: 'stock-items', reason: 'unparseable-json', message: 'cut', issues: [], rawBody: Buffer.from('{"Inserted":[') });
+    await expect(run('replay', bad.id)).rejects.toThrow(/Still refused: The body is not valid JSON/);
   });
 });

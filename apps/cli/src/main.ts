@@ -1,4 +1,5 @@
 import { loadEnv } from '@wmsi/config';
+import { createNotificationChecker, loadColumnMapping } from '@wmsi/contracts';
 import { createDb, type Database } from '@wmsi/db';
 import { connectForRequests, intakeKeys } from '@wmsi/queue';
 import type { Redis } from 'ioredis';
@@ -20,6 +21,7 @@ try {
       databaseUrl: env.DATABASE_URL,
       settings: { publicUrl: env.PUBLIC_URL, headerName: env.WEBHOOK_AUTH_HEADER },
       keys: intakeKeys(env.REDIS_PREFIX),
+      checkNotification: createNotificationChecker(loadColumnMapping(env.COLUMN_MAPPING_FILE)),
       db: async () => (db ??= createDb(env.DATABASE_URL, { maxConnections: 2, applicationName: 'wmsi-cli' })),
       redis: async () => {
         if (redis) return redis;

@@ -16,7 +16,7 @@ import { buildApp } from './app.js';
 import type { DispatcherMessage } from './dispatcher-thread.js';
 import { createGatewayMetrics } from './metrics.js';
 import { readQueueDepths } from './queue-depths.js';
-import { readAllTopicStats } from './topic-stats.js';
+import { readAllTopicStatsList } from './topic-stats.js';
 import { startTypeScriptWorker } from './typescript-worker.js';
 
 const env = loadEnv();
@@ -32,7 +32,7 @@ const queues = openDomainQueues(queueRedis, env.REDIS_PREFIX);
 
 const metrics = createGatewayMetrics({
   readBacklog: async () => ({ ...(await intakeBacklog(requestRedis, keys)), queues: await readQueueDepths(queues) }),
-  readTopicStats: () => readAllTopicStats(requestRedis, env.REDIS_PREFIX),
+  readTopicStats: () => readAllTopicStatsList(requestRedis, env.REDIS_PREFIX),
   onReadError: (what, error) => started.app?.log.warn({ err: error }, `/metrics goes without the ${what} gauges: reading them failed`),
 });
 

@@ -8,3 +8,8 @@ export const inventoryAdjustmentTables = topicTables('inventory-adjustments', {
 
 /** The topics the adjustments worker applies. */
 export const adjustmentsTables: readonly TopicTables[] = [inventoryAdjustmentTables];
+
+export { adjustmentsRouter } from './router.js';
+export { findAdjustment, type InventoryAdjustment, type InventoryAdjustmentLine } from './adjustments.js';
+export { recordCycleCount, type CycleCount, type NewCycleCount } from './cycle-counts.js';
+export { reconcile, type ReconciledPlace } from './reconciliation.js';

@@ -10,5 +10,5 @@ export { COUNT_NAMES, addCounts, noCounts, type ChangeCounts } from './counts.js
 export { startDomainWorker, type DomainWorker, type DomainWorkerOptions } from './domain-worker.js';
 export { rowsDigest } from './processed.js';
 export { columnName, topicTables, type RecordTable, type StoredColumn, type TopicTables } from './record-tables.js';
-export { addTopicStats, readTopicStats, statsKey, type TopicStats } from './stats.js';
+export { addTopicStats, readAllTopicStats, readTopicStats, statsKey, type TopicStats } from './stats.js';
 export { runDomainWorkerProcess } from './worker-process.js';

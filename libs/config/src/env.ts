@@ -26,6 +26,9 @@ export const envSchema = z.object({
   GATEWAY_HOST: z.string().trim().min(1).default('0.0.0.0'),
   GATEWAY_PORT: port.default(3000),
   API_PORT: port.default(3001),
+  API_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  /** Client API calls allowed per token per minute, across all API processes (shared in Redis). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1_200),
   /** The address Acumatica posts to, printed by `keys create`; defaults to this host and GATEWAY_PORT. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   PAIRING_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),

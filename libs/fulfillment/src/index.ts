@@ -14,3 +14,9 @@ export const assemblyOrderTables = topicTables('assembly-orders', {
 
 /** The topics the fulfillment worker applies. */
 export const fulfillmentTables: readonly TopicTables[] = [salesOrderTables, shipmentTables, assemblyOrderTables];
+
+export { fulfillmentRouter, type FulfillmentRouter } from './router.js';
+export { findSalesOrder, type SalesOrderKey } from './sales-orders.js';
+export { findAssemblyOrder, type AssemblyOrderKey } from './assembly-orders.js';
+export { findShipment, listPickList, type PickListQuery } from './shipments.js';
+export { recordPick, type PickRequest } from './picks.js';

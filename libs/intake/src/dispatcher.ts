@@ -1,5 +1,5 @@
 import { domainOf, isTopic } from '@wmsi/contracts';
-import { INTAKE_DISPATCH_GROUP, MAX_NOTIFICATIONS_PER_JOB, type DomainQueue, type DomainQueues, type IntakeKeys } from '@wmsi/queue';
+import { INTAKE_DISPATCH_GROUP, MAX_NOTIFICATIONS_PER_JOB, statsKey, type DomainQueue, type DomainQueues, type IntakeKeys } from '@wmsi/queue';
 import type { Redis } from 'ioredis';
 import { readIntakeEntries, type IntakeEntry } from './intake-stream.js';
 
@@ -91,6 +91,11 @@ export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatc
     const ids = entries.map((entry) => entry.intakeId);
     const finish = redis.multi();
     // The gateway never stores an unknown topic; should one appear anyway it is set aside, not lost.
+    const received = new Map<string, number>();
+    for (const entry of entries) received.set(entry.topic, (received.get(entry.topic) ?? 0) + 1);
+    for (const [topic, count] of received) {
+      finish.hincrby(statsKey(keys.prefix, topic), 'received', count).hset(statsKey(keys.prefix, topic), 'lastReceivedAt', Date.now());
+    }
     for (const entry of unroutable) finish.xadd(`${keys.stream}:unroutable`, '*', 'intakeId', entry.intakeId, 'topic', entry.topic, 'body', entry.body);
     await finish.xack(keys.stream, INTAKE_DISPATCH_GROUP, ...ids).xdel(keys.stream, ...ids).exec();
   };

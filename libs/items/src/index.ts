@@ -5,3 +5,6 @@ export const stockItemTables = topicTables('stock-items', { document: 'stock_ite
 
 /** The topics the items worker applies. */
 export const itemsTables: readonly TopicTables[] = [stockItemTables];
+
+export { itemsRouter } from './router.js';
+export { escapeLike, findLiveStockItemByBarcode, findStockItem, searchStockItems, type StockItem } from './stock-items.js';

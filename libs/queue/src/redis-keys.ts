@@ -4,6 +4,8 @@
  * managed Redis. The prefix separates installations (and test runs) sharing one server.
  */
 export interface IntakeKeys {
+  /** The installation's prefix (REDIS_PREFIX), for the keys derived elsewhere (statsKey). */
+  prefix: string;
   /** The durable intake: one entry per accepted webhook request. */
   stream: string;
   /** Mirror of the active API keys (id -> "topic sha256hex"), read on every webhook request. */
@@ -14,8 +16,16 @@ export interface IntakeKeys {
 
 export function intakeKeys(prefix: string): IntakeKeys {
   const tag = `${prefix}:{intake}`;
-  return { stream: `${tag}:stream`, apiKeys: `${tag}:api-keys`, apiKeysLoaded: `${tag}:api-keys:loaded` };
+  return { prefix, stream: `${tag}:stream`, apiKeys: `${tag}:api-keys`, apiKeysLoaded: `${tag}:api-keys:loaded` };
 }
 
 /** The consumer group that moves intake entries on to the domain queues. */
 export const INTAKE_DISPATCH_GROUP = 'dispatch';
+
+/**
+ * Per-topic processing totals (received by the dispatcher; applied, duplicates, stale, pairs...
+ * by the workers), one hash per topic, read by /metrics and `sync.status`.
+ */
+export function statsKey(prefix: string, topic: string): string {
+  return `${prefix}:{stats}:topic:${topic}`;
+}

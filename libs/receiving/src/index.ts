@@ -8,3 +8,7 @@ export const purchaseOrderTables = topicTables('purchase-orders', {
 
 /** The topics the receiving worker applies. */
 export const receivingTables: readonly TopicTables[] = [purchaseOrderTables];
+
+export { receivingRouter, type ReceivingRouter } from './router.js';
+export { findPurchaseOrder, listExpected, type ExpectedQuery, type PurchaseOrderKey } from './purchase-orders.js';
+export { recordReceipt, type ReceiptRequest } from './receipts.js';

@@ -21,6 +21,8 @@ export interface ApiDeps {
   changes: ChangeSource;
   /** The gateway's check with the current column mapping: what a replay must pass. */
   checkNotification: NotificationChecker;
+  /** The per-token rate limit: false when the caller used up its calls for now. */
+  admitCall?: (caller: Caller) => Promise<boolean>;
 }
 
 /** The context of one call: the dependencies and who is calling. Tests build it directly. */

@@ -4,3 +4,4 @@ export { decodeCursor, encodeCursor, pageInput, pageOf } from './pagination.js';
 export { bearerToken, issueToken, revokeToken, ROLES, verifyToken, type Caller, type Role } from './tokens.js';
 export { adminProcedure, createCallerFactory, desktopProcedure, handheldProcedure, readProcedure, router } from './trpc.js';
 export { toDto, type Dto } from './dto.js';
+export { perTokenRateLimit } from './rate-limit.js';

@@ -42,8 +42,11 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-const authenticated = t.procedure.use(appErrors).use(({ ctx, next }) => {
+const authenticated = t.procedure.use(appErrors).use(async ({ ctx, next }) => {
   if (ctx.caller === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'A valid bearer token is required' });
+  if (ctx.admitCall !== undefined && !(await ctx.admitCall(ctx.caller))) {
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many calls with this token; try again in a minute' });
+  }
   return next({ ctx: { ...ctx, caller: ctx.caller } });
 });
 

@@ -4,7 +4,7 @@ import { createIntakeTestbed, type IntakeTestbed } from '@wmsi/intake/testing';
 import { buildApp, type GatewayDeps } from '../app.js';
 import { createGatewayMetrics } from '../metrics.js';
 import { readQueueDepths } from '../queue-depths.js';
-import { readAllTopicStats } from '../topic-stats.js';
+import { readAllTopicStatsList } from '../topic-stats.js';
 
 /** A gateway on a testbed of its own (fresh database, own Redis prefix) with one key per topic. */
 export async function startTestGateway(
@@ -16,7 +16,7 @@ export async function startTestGateway(
   // Read the same way as main.ts does, so tests see what a real scrape shows.
   const metrics = createGatewayMetrics({
     readBacklog: async () => ({ ...(await intakeBacklog(bed.redis, bed.keys)), queues: await readQueueDepths(bed.queues) }),
-    readTopicStats: () => readAllTopicStats(bed.redis, bed.prefix),
+    readTopicStats: () => readAllTopicStatsList(bed.redis, bed.prefix),
   });
   const app = await buildApp({
     authHeader: 'X-Api-Key',

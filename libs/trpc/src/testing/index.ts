@@ -37,12 +37,13 @@ export function createRouterTestbed<TRouter extends AnyRouter>(bed: ChangesTestb
     changes: createLocalChangeSource(),
     checkNotification: createNotificationChecker(),
   };
-  const createCaller = createCallerFactory(appRouter);
+  type RouterCaller = ReturnType<TRouter['createCaller']>;
+  const createCaller = (context: ReturnType<typeof createContextInner>) => createCallerFactory(appRouter)(context) as RouterCaller;
   const callers = new Map<Role, Caller>();
   return {
     deps,
     /** A caller with a fresh token of `role` (one per role per testbed). */
-    as: async (role: Role) => {
+    as: async (role: Role): Promise<RouterCaller> => {
       let caller = callers.get(role);
       if (caller === undefined) {
         const { token: _token, ...issued } = await issueToken(bed.db, role, `test ${role}`);
@@ -51,7 +52,7 @@ export function createRouterTestbed<TRouter extends AnyRouter>(bed: ChangesTestb
       }
       return createCaller(createContextInner(deps, caller));
     },
-    anonymous: () => createCaller(createContextInner(deps, null)),
+    anonymous: (): RouterCaller => createCaller(createContextInner(deps, null)),
     close: () => closeDomainQueues(queues),
   };
 }

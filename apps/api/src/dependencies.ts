@@ -1,0 +1,45 @@
+import { createNotificationChecker, loadColumnMapping } from '@wmsi/contracts';
+import { createDb } from '@wmsi/db';
+import { closeDomainQueues, connectForBackgroundWork, connectForRequests, intakeKeys, openDomainQueues } from '@wmsi/queue';
+import { createRedisChangeFeed } from '@wmsi/sync';
+import type { ApiDeps } from '@wmsi/trpc';
+
+export interface ApiConnectionSettings {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  columnMappingFile?: string;
+  onError: (what: string) => (error: unknown) => void;
+}
+
+/** Opens what the API's procedures use; `close()` releases all of it. */
+export async function openApiDependencies(settings: ApiConnectionSettings): Promise<{ deps: ApiDeps; close(): Promise<void> }> {
+  const { prefix, onError } = settings;
+  const db = createDb(settings.databaseUrl, { applicationName: 'wmsi-api' });
+  // Queries fail fast while Redis is away (the caller sees an error, not a hang).
+  const redis = connectForRequests(settings.redisUrl, onError('Redis (requests)'));
+  const background = connectForBackgroundWork(settings.redisUrl, onError('Redis (queues)'));
+  const subscriber = connectForBackgroundWork(settings.redisUrl, onError('Redis (change feed)'));
+  const changes = createRedisChangeFeed(subscriber, prefix, onError('change feed'));
+  await changes.ready;
+  const queues = openDomainQueues(background, prefix);
+  const deps: ApiDeps = {
+    db,
+    redis,
+    prefix,
+    intake: intakeKeys(prefix),
+    queues,
+    changes,
+    checkNotification: createNotificationChecker(loadColumnMapping(settings.columnMappingFile)),
+  };
+  return {
+    deps,
+    async close() {
+      await changes.close();
+      await closeDomainQueues(queues);
+      redis.disconnect();
+      background.disconnect();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { adjustmentsRouter } from '@wmsi/adjustments';
+import { fulfillmentRouter } from '@wmsi/fulfillment';
+import { itemsRouter } from '@wmsi/items';
+import { receivingRouter } from '@wmsi/receiving';
+import { syncRouter } from '@wmsi/sync';
+import { router } from '@wmsi/trpc';
+
+/** The client API: one shallow router per domain, plus sync administration and the change stream. */
+export const appRouter = router({
+  items: itemsRouter,
+  receiving: receivingRouter,
+  fulfillment: fulfillmentRouter,
+  adjustments: adjustmentsRouter,
+  sync: syncRouter,
+});
+
+/** The only thing clients import from the server: the API's shape, as a type. */
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,38 @@
+import type { AppRouter } from '@wmsi/app-router';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import superjson from 'superjson';
+
+export interface WmsClientOptions {
+  /** The API's base address, e.g. `http://wms.example.com:3001` (the client adds `/trpc`). */
+  url: string;
+  /** A token from `npm run wmsi -- tokens create`. */
+  token: string;
+}
+
+/**
+ * The typed WMSi client for handheld and desktop apps: queries and actions over HTTP (batched),
+ * `sync.changes` over Server-Sent Events, resuming where it left off after a dropped connection.
+ */
+export function createWmsClient({ url, token }: WmsClientOptions) {
+  const endpoint = `${url.replace(/\/+$/, '')}/trpc`;
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: endpoint,
+          transformer: superjson,
+          // Browsers' EventSource cannot send headers; the token travels as a connection parameter.
+          connectionParams: { token },
+          EventSource,
+        }),
+        false: httpBatchLink({ url: endpoint, transformer: superjson, headers: { authorization: `Bearer ${token}` } }),
+      }),
+    ],
+  });
+}
+
+export type WmsClient = ReturnType<typeof createWmsClient>;
+export type { AppRouter };
+export { TRPCClientError };

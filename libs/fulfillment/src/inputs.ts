@@ -1,0 +1,25 @@
+import { TRPCError } from '@trpc/server';
+import { decodeCursor } from '@wmsi/trpc';
+import { z } from 'zod';
+
+/**
+ * An ERP identifier as a scanner sends it: trimmed (Acumatica pads keys with spaces) and bounded,
+ * with room beyond Acumatica's longest key (30 characters) for a renamed label.
+ */
+export const erpId = z.string().trim().min(1).max(50);
+
+/** Acumatica line numbers are positive and fit the `integer` column. */
+export const lineNbr = z.number().int().min(1).max(2_147_483_647);
+
+/** One scan's quantity: positive, and no single scan books a million. */
+export const scanQty = z.number().positive().max(1_000_000);
+
+/** The (shipment_nbr, line_nbr) a page cursor stands for; a cursor that is not one is a bad request. */
+export function afterLineKey(cursor: string | undefined): readonly [string, number] | undefined {
+  if (cursor === undefined) return undefined;
+  const key = decodeCursor(cursor);
+  if (key === undefined || key.length !== 2 || typeof key[0] !== 'string' || !Number.isInteger(key[1])) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Not a cursor this list returned' });
+  }
+  return [key[0], key[1] as number];
+}
