@@ -35,6 +35,9 @@ export async function* followChanges(
     for (const event of events) if (matches(filter, event)) pending.push(event);
     wake?.();
   });
+  // One listener for the stream's life (not one per wait, which would pile up).
+  const onAbort = () => wake?.();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const fromLog = new Set<string>();
     if (lastEventId !== undefined) {
@@ -52,13 +55,13 @@ export async function* followChanges(
         const event = pending.shift()!;
         if (!fromLog.has(event.seq)) yield event;
       }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
+      // Aborted while an event was being yielded: its wake-up already went by.
+      if (signal?.aborted === true) break;
+      await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     unsubscribe();
   }
 }

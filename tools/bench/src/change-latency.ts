@@ -1,0 +1,130 @@
+/**
+ * End-to-end latency: from the gateway's 202 to the change event arriving at a client subscribed
+ * to `sync.changes`, with the real processes (gateway, worker-receiving, api) as `npm start` runs
+ * them. Posts N one-line purchase orders at a steady rate and matches each event to its post.
+ *
+ *   npm run change-latency -w @wmsi/bench [-- <notifications, default 1000> <per second, default 100>]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createWmsClient } from '@wmsi/client';
+import { loadEnv } from '@wmsi/config';
+import { nextTimeStamp, notificationBody } from '@wmsi/contracts/testing';
+import { createDb, databaseUrl, dropDatabase, ensureDatabaseExists, migrateToLatest } from '@wmsi/db';
+import { issueApiKey } from '@wmsi/intake';
+import { connectForBackgroundWork, intakeKeys } from '@wmsi/queue';
+import { deleteKeysWithPrefix, freePort } from '@wmsi/queue/testing';
+import { issueToken } from '@wmsi/trpc';
+
+const COUNT = Number(process.argv[2] ?? 1_000);
+const RATE = Number(process.argv[3] ?? 100);
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+const env = loadEnv();
+const run = randomBytes(4).toString('hex');
+const dbUrl = databaseUrl(env.DATABASE_URL, `wmsi_bench_${run}`);
+const prefix = `bench-${run}`;
+await ensureDatabaseExists(dbUrl);
+const db = createDb(dbUrl);
+await migrateToLatest(db);
+const redis = connectForBackgroundWork(env.REDIS_URL, (error) => console.error(error));
+const { key } = await issueApiKey({ db, redis, keys: intakeKeys(prefix) }, 'purchase-orders');
+const { token } = await issueToken(db, 'desktop', 'latency bench');
+
+const children: ChildProcess[] = [];
+const startApp = async (app: string, extraEnv: Record<string, string>, healthUrl?: string) => {
+  const child = spawn(process.execPath, ['--conditions=@wmsi/source', '--import', 'tsx', 'src/main.ts'], {
+    cwd: `${repoRoot}/apps/${app}`,
+    env: { ...process.env, DATABASE_URL: dbUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', ...extraEnv },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  for (let i = 0; healthUrl !== undefined && i < 300; i++) {
+    if (await fetch(healthUrl).then((r) => r.ok, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+try {
+  const [gatewayPort, apiPort] = [await freePort(), await freePort()];
+  await Promise.all([
+    startApp('gateway', { GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/healthz`),
+    startApp('worker-receiving', {}),
+    startApp('api', { API_HOST: '127.0.0.1', API_PORT: String(apiPort) }, `http://127.0.0.1:${apiPort}/healthz`),
+  ]);
+  // The worker logs nothing at warn level when ready; give it the same few seconds the others took.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+  const acknowledged = new Map<string, number>();
+  const latencies: number[] = [];
+  const client = createWmsClient({ url: `http://127.0.0.1:${apiPort}`, token });
+  let started!: () => void;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  const subscription = client.sync.changes.subscribe(
+    { topics: ['purchase-orders'] },
+    {
+      onStarted: () => started(),
+      onData: ({ data }) => {
+        const at = acknowledged.get(String(data.documentKey.orderNbr));
+        if (at !== undefined) latencies.push(performance.now() - at);
+      },
+    },
+  );
+  await ready;
+
+  const post = async (i: number) => {
+    const orderNbr = `LAT${String(i).padStart(6, '0')}`;
+    const body = notificationBody({
+      query: 'WMS Purchase Orders',
+      inserted: [{ OrderType: 'Normal', OrderNbr: orderNbr, Status: 'Open', Warehouse: 'MAIN', LineNbr: 1, InventoryID: 'AALEGO500', OrderQty: 5, OpenQty: 5 }],
+      timeStamp: nextTimeStamp(),
+    });
+    const reply = await fetch(`http://127.0.0.1:${gatewayPort}/webhooks/acumatica/purchase-orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body,
+    });
+    if (reply.status !== 202) throw new Error(`post ${i}: ${reply.status}`);
+    acknowledged.set(orderNbr, performance.now());
+  };
+
+  const began = performance.now();
+  const posts: Promise<void>[] = [];
+  for (let i = 0; i < COUNT; i++) {
+    const due = began + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    posts.push(post(i));
+  }
+  await Promise.all(posts);
+  const deadline = performance.now() + 30_000;
+  while (latencies.length < COUNT && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  subscription.unsubscribe();
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const result = {
+    notifications: COUNT,
+    ratePerSecond: RATE,
+    eventsReceived: latencies.length,
+    p50Ms: Number(percentile(sorted, 50).toFixed(1)),
+    p90Ms: Number(percentile(sorted, 90).toFixed(1)),
+    p99Ms: Number(percentile(sorted, 99).toFixed(1)),
+    maxMs: Number(sorted[sorted.length - 1].toFixed(1)),
+  };
+  console.log(`\n202 -> change event on sync.changes, ${COUNT} one-line POs at ${RATE}/s (gateway, worker-receiving, api as processes)\n`);
+  console.log('| events | p50 | p90 | p99 | max |\n|---:|---:|---:|---:|---:|');
+  console.log(`| ${result.eventsReceived}/${COUNT} | ${result.p50Ms} ms | ${result.p90Ms} ms | ${result.p99Ms} ms | ${result.maxMs} ms |`);
+  mkdirSync(`${repoRoot}/tools/bench/results`, { recursive: true });
+  writeFileSync(`${repoRoot}/tools/bench/results/change-latency.json`, `${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await deleteKeysWithPrefix(redis, prefix).catch(() => 0);
+  redis.disconnect();
+  await db.destroy();
+  await dropDatabase(dbUrl).catch((error) => console.error(`could not drop ${dbUrl}: ${String(error)}`));
+}
