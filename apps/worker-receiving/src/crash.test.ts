@@ -1,10 +1,12 @@
-import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
+import { createChangesTestbed, startWorkerProcess, type ChangesTestbed, type WorkerProcess } from '@wmsi/changes/testing';
 import { nextTimeStamp } from '@wmsi/contracts/testing';
 import { receivingTables } from '@wmsi/receiving';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countProcessedNotifications, countRows, enqueue, poBody, poRow, waitFor, workerEnv } from './testing/helpers.js';
-import { startWorkerProcess, type WorkerProcess } from './testing/worker-process.js';
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
 
 const LINES = 10;
 
@@ -12,7 +14,7 @@ describe('a worker process killed with SIGKILL', () => {
   let bed: ChangesTestbed;
   const workers: WorkerProcess[] = [];
   const start = async () => {
-    const worker = await startWorkerProcess(workerEnv(bed));
+    const worker = await startWorkerProcess(appRoot, workerEnv(bed));
     workers.push(worker);
     return worker;
   };
@@ -91,7 +93,7 @@ describe('a worker process sent SIGTERM', () => {
   it('finishes the jobs in hand, logs "stopped" and exits 0', async () => {
     const bed = await createChangesTestbed({ domain: 'receiving', tables: receivingTables });
     try {
-      const worker = await startWorkerProcess(workerEnv(bed));
+      const worker = await startWorkerProcess(appRoot, workerEnv(bed));
       const orders = Array.from({ length: 50 }, (_, i) => `TERM-${i}-${randomUUID().slice(0, 6)}`);
       await enqueue(bed, orders.map((orderNbr) => poBody({ inserted: [poRow(orderNbr)], timeStamp: nextTimeStamp() })), 5);
       await waitFor(async () => (await countProcessedNotifications(bed)) > 0, 20_000, 'the first notification');

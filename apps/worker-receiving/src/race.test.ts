@@ -1,11 +1,13 @@
 import { readTopicStats } from '@wmsi/changes';
-import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
+import { createChangesTestbed, startWorkerProcess, type ChangesTestbed, type WorkerProcess } from '@wmsi/changes/testing';
 import { nextTimeStamp } from '@wmsi/contracts/testing';
 import { receivingTables } from '@wmsi/receiving';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countProcessedNotifications, countRows, enqueue, poBody, poRow, waitFor, workerEnv } from './testing/helpers.js';
-import { startWorkerProcess, type WorkerProcess } from './testing/worker-process.js';
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
 
 const PAIRS = 1_000;
 const WINDOW_MS = 300;
@@ -16,7 +18,7 @@ describe('two worker processes racing over 1,000 split pairs around the window e
   let workers: WorkerProcess[] = [];
   beforeAll(async () => {
     bed = await createChangesTestbed({ domain: 'receiving', tables: receivingTables, windowMs: WINDOW_MS });
-    workers = await Promise.all([startWorkerProcess(workerEnv(bed)), startWorkerProcess(workerEnv(bed))]);
+    workers = await Promise.all([startWorkerProcess(appRoot, workerEnv(bed)), startWorkerProcess(appRoot, workerEnv(bed))]);
   }, 60_000);
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.kill('SIGKILL')));

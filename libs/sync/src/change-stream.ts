@@ -37,6 +37,7 @@ export async function* followChanges(
   });
   // One listener for the stream's life (not one per wait, which would pile up).
   const onAbort = () => wake?.();
+  const aborted = () => signal?.aborted === true;
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const fromLog = new Set<string>();
@@ -50,13 +51,13 @@ export async function* followChanges(
         yield event;
       }
     }
-    while (signal?.aborted !== true) {
+    while (!aborted()) {
       while (pending.length > 0) {
         const event = pending.shift()!;
         if (!fromLog.has(event.seq)) yield event;
       }
       // Aborted while an event was being yielded: its wake-up already went by.
-      if (signal?.aborted === true) break;
+      if (aborted()) break;
       await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
     }

@@ -1,7 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const appRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -11,10 +8,10 @@ export interface WorkerProcess {
 }
 
 /**
- * The real worker-receiving app as a child process (from source, as `npm start` runs it), ready
- * once it logged "worker ready".
+ * A real worker app as a child process (from source, as `npm start` runs it), ready once it logged
+ * "worker ready". `appRoot` is the app's folder (the one holding src/main.ts).
  */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+export async function startWorkerProcess(appRoot: string, env: Record<string, string>): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--conditions=@wmsi/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: appRoot,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
