@@ -1,3 +1,4 @@
+import './zz-diag.js';
 import { loadEnv } from '@wmsi/config';
 import { createNotificationChecker, loadColumnMapping } from '@wmsi/contracts';
 import { createDb } from '@wmsi/db';

@@ -1,0 +1,77 @@
+import type { Topic } from '@wmsi/contracts';
+import type { PlannedRequest } from './delivery.js';
+
+export interface SenderOptions {
+  gatewayUrl: string;
+  /** The API key of each topic (the Header Value in SM302000). */
+  keys: Partial<Record<Topic, string>>;
+  headerName?: string;
+  /** Resend after a non-202 or no answer, as Acumatica does, until this many attempts. */
+  maxAttempts?: number;
+  retryDelayMs?: number;
+  /** Called with each request's first 202 time (performance.now()). */
+  onAccepted?: (request: PlannedRequest, atMs: number) => void;
+}
+
+export interface SenderStats {
+  sent: number;
+  accepted: number;
+  /** Replies other than 202 (each answered by a resend), by status, or 'network' for no answer. */
+  refused: Record<string, number>;
+  /** Requests that never got a 202: notifications Acumatica would show on SM502000. */
+  gaveUp: number;
+}
+
+/**
+ * Posts requests to the gateway the way Acumatica does: concurrently, resending whatever did not
+ * get a 202. `send` resolves when that request was accepted (or given up on).
+ */
+export function createSender(options: SenderOptions) {
+  const { maxAttempts = 120, retryDelayMs = 500, headerName = 'X-Api-Key' } = options;
+  const stats: SenderStats = { sent: 0, accepted: 0, refused: {}, gaveUp: 0 };
+  const inFlight = new Set<Promise<void>>();
+
+  async function deliver(request: PlannedRequest): Promise<void> {
+    const key = options.keys[request.transaction.topic];
+    if (key === undefined) throw new Error(`No API key for ${request.transaction.topic}`);
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      stats.sent += 1;
+      let status: string;
+      try {
+        const reply = await fetch(`${options.gatewayUrl}/webhooks/acumatica/${request.transaction.topic}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [headerName]: key },
+          body: request.body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        await reply.arrayBuffer();
+        if (reply.status === 202) {
+          stats.accepted += 1;
+          options.onAccepted?.(request, performance.now());
+          return;
+        }
+        status = String(reply.status);
+      } catch {
+        status = 'network';
+      }
+      stats.refused[status] = (stats.refused[status] ?? 0) + 1;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+    }
+    stats.gaveUp += 1;
+  }
+
+  return {
+    stats,
+    send(request: PlannedRequest): void {
+      const sending = deliver(request).finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+    },
+    /** Waits until every request made so far was accepted or given up on. */
+    async drain(): Promise<void> {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    get inFlight() {
+      return inFlight.size;
+    },
+  };
+}

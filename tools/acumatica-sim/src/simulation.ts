@@ -1,0 +1,55 @@
+import type { Topic } from '@wmsi/contracts';
+import { DEFAULT_DELIVERY, planDelivery, type DeliveryOptions, type PlannedRequest } from './delivery.js';
+import { createErp } from './erp.js';
+import { seededRandom } from './random.js';
+import { createSender, type SenderOptions } from './sender.js';
+
+export interface SimulationOptions extends SenderOptions {
+  /** Notifications (ERP transactions) per second. */
+  rate: number;
+  durationMs: number;
+  seed?: number;
+  delivery?: Partial<DeliveryOptions>;
+  topics?: readonly Topic[];
+  /** Called once per second with the run's progress (for live output or fault injection). */
+  onSecond?: (second: number) => void | Promise<void>;
+}
+
+/**
+ * Drives the gateway with a simulated Acumatica for `durationMs`: transactions at `rate`, each
+ * delivered as planned (split, duplicated, late), every request resent until accepted. Resolves
+ * once every request was accepted, with the oracle of the state WMSi must reach.
+ */
+export async function runSimulation(options: SimulationOptions) {
+  const random = seededRandom(options.seed ?? Date.now());
+  const erp = createErp(random, { topics: options.topics });
+  const delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
+  const sender = createSender(options);
+  const timers = new Set<NodeJS.Timeout>();
+  const schedule = (request: PlannedRequest) => {
+    if (request.delayMs === 0) return sender.send(request);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      sender.send(request);
+    }, request.delayMs);
+    timers.add(timer);
+  };
+
+  const began = performance.now();
+  let made = 0;
+  let second = 0;
+  while (performance.now() - began < options.durationMs) {
+    const due = Math.floor(((performance.now() - began) / 1000) * options.rate);
+    // Bursts happen by themselves: a late tick makes up for the transactions it owes at once.
+    for (; made < due; made++) for (const request of planDelivery(random, erp.next(), delivery)) schedule(request);
+    const elapsedSeconds = Math.floor((performance.now() - began) / 1000);
+    if (elapsedSeconds > second) {
+      second = elapsedSeconds;
+      await options.onSecond?.(second);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  while (timers.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  await sender.drain();
+  return { oracle: erp.oracle, stats: sender.stats, transactions: made, seconds: (performance.now() - began) / 1000 };
+}

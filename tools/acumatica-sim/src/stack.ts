@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@wmsi/queue/testing';
+
+const appsRoot = fileURLToPath(new URL('../../../apps', import.meta.url));
+
+export const STACK_APPS = ['gateway', 'worker-receiving', 'worker-fulfillment', 'worker-items', 'worker-adjustments', 'api'] as const;
+export type StackApp = (typeof STACK_APPS)[number];
+
+interface Running {
+  child: ChildProcess;
+  output: string;
+  /** Highest VmHWM (peak resident set) seen for this app across its restarts, in MB. */
+  peakRssMb: number;
+}
+
+/**
+ * The whole of WMSi as `npm start` runs it (each app its own process, from source) on a given
+ * database, Redis and key prefix, with kill and restart per app for fault tests and benchmarks.
+ */
+export async function startStack(options: { databaseUrl: string; redisUrl: string; prefix: string; env?: Record<string, string>; apps?: readonly StackApp[] }) {
+  const [gatewayPort, apiPort] = [await freePort(), await freePort()];
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: options.prefix,
+    GATEWAY_HOST: '127.0.0.1',
+    GATEWAY_PORT: String(gatewayPort),
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const running = new Map<StackApp, Running>();
+
+  const peakOf = (child: ChildProcess): number => {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return match ? Number(match[1]) / 1024 : 0;
+    } catch {
+      return 0;
+    }
+  };
+
+  async function start(app: StackApp): Promise<void> {
+    const child = spawn(process.execPath, ['--conditions=@wmsi/source', '--import', 'tsx', 'src/main.ts'], {
+      cwd: `${appsRoot}/${app}`,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const entry: Running = { child, output: '', peakRssMb: running.get(app)?.peakRssMb ?? 0 };
+    running.set(app, entry);
+    child.stdout?.on('data', (chunk) => (entry.output = (entry.output + chunk).slice(-20_000)));
+    child.stderr?.on('data', (chunk) => (entry.output = (entry.output + chunk).slice(-20_000)));
+    const ready = app === 'gateway' ? `${gatewayUrl}/healthz` : app === 'api' ? `${apiUrl}/healthz` : undefined;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const up = ready === undefined ? entry.output.includes('worker ready') : await fetch(ready).then((r) => r.ok, () => false);
+      if (up) return;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${app} did not start:\n${entry.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async function stop(app: StackApp, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const entry = running.get(app);
+    if (entry === undefined || entry.child.exitCode !== null || entry.child.signalCode !== null) return entry?.child.exitCode ?? null;
+    entry.peakRssMb = Math.max(entry.peakRssMb, peakOf(entry.child));
+    const exited = new Promise<number | null>((resolve) => entry.child.once('exit', (code) => resolve(code)));
+    entry.child.kill(signal);
+    return exited;
+  }
+
+  const apps = options.apps ?? STACK_APPS;
+  await Promise.all(apps.map(start));
+  return {
+    gatewayUrl,
+    apiUrl,
+    start,
+    stop,
+    /** SIGKILL, then start again: a crash and its restart. */
+    async crash(app: StackApp): Promise<void> {
+      await stop(app, 'SIGKILL');
+      await start(app);
+    },
+    output: (app: StackApp) => running.get(app)?.output ?? '',
+    /** Peak RSS per app so far, in MB (Linux: VmHWM). */
+    peakRssMb(): Record<string, number> {
+      return Object.fromEntries(
+        [...running].map(([app, entry]) => [app, Math.round(Math.max(entry.peakRssMb, entry.child.exitCode === null ? peakOf(entry.child) : 0))]),
+      );
+    },
+    pids: () => Object.fromEntries([...running].map(([app, entry]) => [app, entry.child.pid])),
+    async stopAll(): Promise<Record<string, number | null>> {
+      const codes = await Promise.all([...running.keys()].map(async (app) => [app, await stop(app)] as const));
+      return Object.fromEntries(codes);
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
