@@ -148,7 +148,7 @@ export async function storedTimeStamps(
 /**
  * Removes the documents that have no live line left, when the removal is newer than the document's
  * own TimeStamp (a header written by the same transaction stays). Documents never seen get a
- * tombstone. Returns the document keys that were marked removed.
+ * tombstone. Returns the document keys that were marked removed (or whose tombstone got newer).
  */
 export async function removeDocumentsWithoutLines(
   db: Executor,
@@ -169,7 +169,8 @@ export async function removeDocumentsWithoutLines(
       last_notification_id = ${stamp.notificationId}
     from (select distinct * from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x(${sql.raw(typed(document.key))})) as x
     where ${sql.raw(document.key.map((c) => `d."${c.column}" = x."${c.column}"`).join(' and '))}
-      and d.removed_at is null
+      -- An already removed document still takes the newer TimeStamp: otherwise a late Inserted
+      -- half of an older transaction would find the older tombstone and revive it.
       and d.source_timestamp < ${stamp.timeStamp}::numeric
       and not exists (select 1 from ${sql.id(lines.table)} as l where ${sql.raw(sameDocument)} and l.removed_at is null)
     returning ${sql.raw(document.key.map((c) => `d."${c.column}"`).join(', '))}`.execute(db);

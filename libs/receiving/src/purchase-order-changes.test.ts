@@ -249,4 +249,22 @@ describe('purchase-order changes (receiving)', () => {
     expect(kept[0]).toMatchObject({ reason: 'invalid-rows' });
     expect(kept[0].raw_body.toString()).toBe(body);
   });
+
+  it('keeps a document removed when the Inserted half of an older transaction arrives after a newer removal', async () => {
+    // Found by the simulator under faults: T1's halves split, its Deleted half's window ends (the
+    // order goes), then T2 deletes the order, then T1's Inserted half finally arrives.
+    const orderNbr = newOrderNbr();
+    const id = randomUUID();
+    const [t0, t1, t2] = [nextTimeStamp(), nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1)], timeStamp: t0 }));
+    await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1)], timeStamp: t1, id }));
+    await bed.endWindows();
+    await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1, { Status: 'Completed' })], timeStamp: t2 }));
+    await bed.endWindows();
+    expect(await order(orderNbr)).toMatchObject({ source_timestamp: t2 });
+
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1, { Status: 'Completed' })], timeStamp: t1, id }));
+    expect((await order(orderNbr))!.removed_at).not.toBeNull();
+    expect((await line(orderNbr, 1))!.removed_at).not.toBeNull();
+  });
 });

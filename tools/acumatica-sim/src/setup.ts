@@ -29,10 +29,12 @@ export async function waitUntilSettled(redisUrl: string, prefix: string, timeout
     const deadline = Date.now() + timeoutMs;
     let quietSince = 0;
     let last = '';
+    let state = '';
     while (Date.now() < deadline) {
       const backlog = await redis.xlen(intakeKeys(prefix).stream);
       const jobs = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
       const pending = jobs.reduce((sum, counts) => sum + Object.values(counts).reduce((a, b) => a + b, 0), 0);
+      state = `intake ${backlog}, jobs ${JSON.stringify(DOMAIN_QUEUES.map((domain, i) => [domain, jobs[i]]))}`;
       const stats = JSON.stringify(await Promise.all(TOPICS.map((topic) => redis.hget(statsKey(prefix, topic), 'applied'))));
       if (backlog === 0 && pending === 0 && stats === last) {
         quietSince ||= Date.now();
@@ -43,7 +45,7 @@ export async function waitUntilSettled(redisUrl: string, prefix: string, timeout
       last = stats;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`WMSi did not settle within ${timeoutMs} ms`);
+    throw new Error(`WMSi did not settle within ${timeoutMs} ms: ${state}`);
   } finally {
     await Promise.all(queues.map((queue) => queue.close()));
     redis.disconnect();
