@@ -40,19 +40,32 @@ const summaryColumns = [
   sql<number>`octet_length(raw_body)`.as('body_bytes'),
 ] as const;
 
+/**
+ * Text PostgreSQL can store: text and jsonb refuse NUL and unpaired surrogates (half an emoji, as
+ * an error message that quotes a body can cut one), so those become U+FFFD. Only the description
+ * columns go through this; the body itself is kept byte for byte in `raw_body`.
+ */
+const NOT_STORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function storable(text: string): string {
+  return text.replace(NOT_STORABLE, '\uFFFD');
+}
+
+const storableOrNull = (text: string | null | undefined) => (text == null ? null : storable(text));
+
 export async function quarantineBody(db: Kysely<DB>, body: NewQuarantinedBody): Promise<{ id: string }> {
   return db
     .insertInto('quarantine')
     .values({
-      topic: body.topic,
-      reason: body.reason,
-      message: body.message,
+      topic: storable(body.topic),
+      reason: storable(body.reason),
+      message: storable(body.message),
       // Serialised here: pg would send a JS array as a PostgreSQL array, not as JSON.
-      issues: JSON.stringify(body.issues),
+      issues: JSON.stringify(body.issues, (_, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
       raw_body: body.rawBody,
-      content_type: body.contentType ?? null,
-      notification_id: body.notificationId ?? null,
-      query: body.query ?? null,
+      content_type: storableOrNull(body.contentType),
+      notification_id: storableOrNull(body.notificationId),
+      query: storableOrNull(body.query),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
