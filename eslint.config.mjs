@@ -17,7 +17,9 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:api', 'type:client', 'type:feature', 'type:data-access', 'type:util'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:tool', 'type:api', 'type:client', 'type:feature', 'type:data-access', 'type:util'] },
+            // A tool (the Acumatica simulator) drives the whole system from outside, like a user.
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:api', 'type:client', 'type:feature', 'type:data-access', 'type:util'] },
             // The API's router composes the domain features; the typed client knows only its type.
             { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:api'] },

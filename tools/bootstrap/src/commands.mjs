@@ -29,8 +29,27 @@ export async function runCommand(command, args, { root, env = process.env }) {
       return test(context);
     case 'wmsi':
       return runForeground(cliCommand(root, args), { cwd: root, env, onStart: signals.foreground });
+    case 'bench':
+      return withServices(context, 'tools/bench/src/report.ts', args);
     default:
-      throw new BootstrapError('UNKNOWN_COMMAND', `unknown command ${JSON.stringify(command ?? '')}: use start, test or wmsi`);
+      throw new BootstrapError('UNKNOWN_COMMAND', `unknown command ${JSON.stringify(command ?? '')}: use start, test, wmsi or bench`);
+  }
+}
+
+/**
+ * Runs a TypeScript script of the repository in the foreground once PostgreSQL and Redis are there
+ * (`npm run bench`: it starts its own apps on databases of its own).
+ * @param {Context} context
+ * @param {string} script
+ * @param {string[]} args
+ */
+async function withServices({ root, env, signals }, script, args) {
+  const services = await ensureServices({ root, env, log });
+  try {
+    const command = /** @type {[string, string[]]} */ ([process.execPath, ['--conditions=@wmsi/source', '--import', 'tsx', script, ...args]]);
+    return await runForeground(command, { cwd: root, env: { ...env, ...services.urls }, onStart: signals.foreground });
+  } finally {
+    await services.stop();
   }
 }
 
