@@ -36,6 +36,24 @@ describe('createDb', () => {
     }
   });
 
+  it('survives its connection being terminated in the middle of a transaction: the next query fails, nothing is thrown', async () => {
+    const victim = createDb(test.url, { maxConnections: 1 });
+    const outcome = await victim
+      .transaction()
+      .execute(async (trx) => {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+        // As a PostgreSQL restart or failover would, while this transaction waits on something else.
+        await sql`select pg_terminate_backend(${rows[0].pid})`.execute(test.db);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sql`select 1`.execute(trx);
+      })
+      .then(() => 'committed', (error: Error) => error.message);
+    expect(outcome).toMatch(/terminat|not queryable|closed/i);
+    // The pool replaces the dead connection.
+    await expect(pingDb(victim)).resolves.toBeUndefined();
+    await victim.destroy();
+  });
+
   it('fails the ping when the server cannot be reached', async () => {
     const unreachable = createDb('postgres://127.0.0.1:1/nothing');
     try {

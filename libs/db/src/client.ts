@@ -38,6 +38,10 @@ export function createDb(url: string, options: { maxConnections?: number; applic
   // it would crash the process. The pool discards that client and the next query reconnects or fails
   // with an error the caller sees.
   pool.on('error', () => undefined);
+  // A connection that dies while checked out (a transaction waiting on Redis, say) emits 'error'
+  // on its client, where the pool's listener does not reach: without one it is an uncaught
+  // exception that kills the process. The query in flight, or the next one, fails by itself.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
