@@ -146,9 +146,12 @@ export async function storedTimeStamps(
 }
 
 /**
- * Removes the documents that have no live line left, when the removal is newer than the document's
- * own TimeStamp (a header written by the same transaction stays). Documents never seen get a
- * tombstone. Returns the document keys that were marked removed (or whose tombstone got newer).
+ * Removes the documents whose lines are all gone. The document takes the newest removal among its
+ * lines (or this one, for a header-only row), when that is newer than the document's own TimeStamp:
+ * lines can be removed out of order (an older line deletion delivered late finishes last), and a
+ * header written by the same transaction stays. An already removed document still moves forward,
+ * so a late Inserted half of an older transaction cannot revive it. Documents never seen get a
+ * tombstone. Returns the document keys that were marked removed (or whose tombstone moved).
  */
 export async function removeDocumentsWithoutLines(
   db: Executor,
@@ -160,19 +163,25 @@ export async function removeDocumentsWithoutLines(
   const removed = await writeTombstonesIfAbsent(db, document, rows, stamp);
   if (rows.length === 0) return removed;
   const keys = rows.map((row) => Object.fromEntries(document.key.map((c) => [c.column, row.key[c.field]])));
-  const sameDocument = document.key.map((c) => `l."${c.column}" = d."${c.column}"`).join(' and ');
+  const keyList = document.key.map((c) => `x."${c.column}"`).join(', ');
+  const sameDocument = document.key.map((c) => `l."${c.column}" = x."${c.column}"`).join(' and ');
   const result = await sql<Record<string, unknown>>`
+    with gone as (
+      select ${sql.raw(keyList)}, greatest(max(l.source_timestamp), ${stamp.timeStamp}::numeric) as newest
+      from (select distinct * from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x(${sql.raw(typed(document.key))})) as x
+      left join ${sql.id(lines.table)} as l on ${sql.raw(sameDocument)}
+      group by ${sql.raw(keyList)}
+      having bool_and(l.removed_at is not null) or count(l.*) = 0
+    )
     update ${sql.id(document.table)} as d set
-      removed_at = ${stamp.removedAt}::timestamptz,
-      source_timestamp = ${stamp.timeStamp}::numeric,
+      -- The ERP time of the removing transaction, from its ticks (100 ns since 0001-01-01).
+      removed_at = to_timestamp((gone.newest - 621355968000000000) / 10000000.0),
+      source_timestamp = gone.newest,
       applied_at = now(),
       last_notification_id = ${stamp.notificationId}
-    from (select distinct * from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x(${sql.raw(typed(document.key))})) as x
-    where ${sql.raw(document.key.map((c) => `d."${c.column}" = x."${c.column}"`).join(' and '))}
-      -- An already removed document still takes the newer TimeStamp: otherwise a late Inserted
-      -- half of an older transaction would find the older tombstone and revive it.
-      and d.source_timestamp < ${stamp.timeStamp}::numeric
-      and not exists (select 1 from ${sql.id(lines.table)} as l where ${sql.raw(sameDocument)} and l.removed_at is null)
+    from gone
+    where ${sql.raw(document.key.map((c) => `d."${c.column}" = gone."${c.column}"`).join(' and '))}
+      and d.source_timestamp < gone.newest
     returning ${sql.raw(document.key.map((c) => `d."${c.column}"`).join(', '))}`.execute(db);
   for (const record of result.rows) removed.add(recordKey(document, record));
   return removed;

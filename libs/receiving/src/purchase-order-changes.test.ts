@@ -267,4 +267,20 @@ describe('purchase-order changes (receiving)', () => {
     expect((await order(orderNbr))!.removed_at).not.toBeNull();
     expect((await line(orderNbr, 1))!.removed_at).not.toBeNull();
   });
+
+  it('removes a document whose last line goes by an older removal that finishes after the newer ones', async () => {
+    // Found by the simulator: line 2 deleted at T1 (its notification delivered late), the whole
+    // order deleted at T2 (line 1); T2's window ends first, while line 2 is still live.
+    const orderNbr = newOrderNbr();
+    const [t0, t1, t2] = [nextTimeStamp(), nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1), poRow(orderNbr, 2)], timeStamp: t0 }));
+    await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1)], timeStamp: t2 }));
+    await bed.endWindows();
+    expect((await order(orderNbr))!.removed_at).toBeNull();
+    await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 2)], timeStamp: t1 }));
+    await bed.endWindows();
+    const removed = await order(orderNbr);
+    expect(removed).toMatchObject({ source_timestamp: t2 });
+    expect(removed!.removed_at).toEqual(timeStampToDate(t2));
+  });
 });
