@@ -2,7 +2,7 @@ import { appRouter } from '@wmsi/app-router';
 import { pingDb } from '@wmsi/db';
 import { bearerToken, createContextInner, perTokenRateLimit, verifyToken, type ApiDeps } from '@wmsi/trpc';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import fastify, { type FastifyServerOptions } from 'fastify';
+import fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ApiOptions {
@@ -16,7 +16,8 @@ export interface ApiOptions {
  * bearer-token auth and a per-token rate limit, plus /healthz, /readyz and /metrics.
  */
 export async function buildApi({ deps, logger = false, rateLimitPerMinute }: ApiOptions) {
-  const app = fastify({ logger, disableRequestLogging: true, routerOptions: { maxParamLength: 5_000 } });
+  // No per-request logs: a subscription's URL carries its token as a connection parameter.
+  const app = fastify({ logger, logController: new LogController({ disableRequestLogging: true }), routerOptions: { maxParamLength: 5_000 } });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const calls = new Counter({
