@@ -49,7 +49,8 @@ export async function startStack(options: { databaseUrl: string; redisUrl: strin
   async function start(app: StackApp): Promise<void> {
     const child = spawn(process.execPath, ['--conditions=@wmsi/source', '--import', 'tsx', 'src/main.ts'], {
       cwd: `${appsRoot}/${app}`,
-      env,
+      // A worker says it is ready at info level, which is how this knows it is up.
+      env: app.startsWith('worker-') ? { ...env, LOG_LEVEL: 'info' } : env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const entry: Running = { child, output: '', peakRssMb: running.get(app)?.peakRssMb ?? 0 };
