@@ -73,7 +73,10 @@ export async function startStack(options: { databaseUrl: string; redisUrl: strin
     entry.peakRssMb = Math.max(entry.peakRssMb, peakOf(entry.child));
     const exited = new Promise<number | null>((resolve) => entry.child.once('exit', (code) => resolve(code)));
     entry.child.kill(signal);
-    return exited;
+    // An app that does not stop within its grace period (30 s at most) is killed: a stack never
+    // outlives the test or benchmark that started it.
+    const hung = setTimeout(() => entry.child.kill('SIGKILL'), 30_000);
+    return exited.finally(() => clearTimeout(hung));
   }
 
   const apps = options.apps ?? STACK_APPS;
