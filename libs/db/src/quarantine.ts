@@ -45,10 +45,10 @@ const summaryColumns = [
  * an error message that quotes a body can cut one), so those become U+FFFD. Only the description
  * columns go through this; the body itself is kept byte for byte in `raw_body`.
  */
-const NOT_STORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function storable(text: string): string {
-  return text.replace(NOT_STORABLE, '\uFFFD');
+  return text.replaceAll('\u0000', '\uFFFD').replace(UNPAIRED_SURROGATE, '\uFFFD');
 }
 
 const storableOrNull = (text: string | null | undefined) => (text == null ? null : storable(text));
