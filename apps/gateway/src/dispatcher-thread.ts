@@ -1,4 +1,3 @@
-import './zz-diag.js';
 /**
  * The intake dispatcher, in a worker thread of the gateway process: moving entries to BullMQ costs
  * CPU (serializing jobs, BullMQ's scripts), and on the gateway's own event loop it would slow the

@@ -1,4 +1,3 @@
-import './zz-diag.js';
 import { loadEnv } from '@wmsi/config';
 import { createNotificationChecker, loadColumnMapping } from '@wmsi/contracts';
 import { createDb } from '@wmsi/db';
