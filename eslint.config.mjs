@@ -5,7 +5,7 @@ export default [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/vitest.config.*.timestamp*', '.wmsi/**', 'results/**'],
+    ignores: ['**/dist', '**/bundle', '**/out-tsc', '**/node_modules', '**/vitest.config.*.timestamp*', '.wmsi/**', 'results/**'],
   },
   {
     files: ['**/src/**/*.ts', '**/src/**/*.mjs'],

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
  * on Node 20 a worker thread does not get the `--import tsx` hook of its process, so the thread
  * registers tsx itself before importing the module (the `--conditions` flag is inherited).
  */
-export function startTypeScriptWorker(moduleUrl: URL): Worker {
+export function startTypeScriptWorker(moduleUrl: URL, options: WorkerOptions = {}): Worker {
   const path = fileURLToPath(moduleUrl);
-  if (!path.endsWith('.ts')) return new Worker(moduleUrl);
+  if (!path.endsWith('.ts')) return new Worker(moduleUrl, options);
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { ...options, eval: true });
 }

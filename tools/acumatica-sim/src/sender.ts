@@ -1,4 +1,5 @@
 import type { Topic } from '@wmsi/contracts';
+import { Pool } from 'undici';
 import type { PlannedRequest } from './delivery.js';
 
 export interface SenderOptions {
@@ -9,6 +10,11 @@ export interface SenderOptions {
   /** Resend after a non-202 or no answer, as Acumatica does, until this many attempts. */
   maxAttempts?: number;
   retryDelayMs?: number;
+  /**
+   * Keep-alive connections to the gateway (default 32). Requests beyond them wait their turn, as
+   * they do in Acumatica's push-notification queue, instead of opening a socket each.
+   */
+  connections?: number;
   /** Called with each request's first 202 time (performance.now()). */
   onAccepted?: (request: PlannedRequest, atMs: number) => void;
 }
@@ -27,7 +33,10 @@ export interface SenderStats {
  * get a 202. `send` resolves when that request was accepted (or given up on).
  */
 export function createSender(options: SenderOptions) {
-  const { maxAttempts = 120, retryDelayMs = 500, headerName = 'X-Api-Key' } = options;
+  const { maxAttempts = 120, retryDelayMs = 500, headerName = 'X-Api-Key', connections = 32 } = options;
+  // undici's own request API over a fixed pool: several times less CPU per request than fetch(),
+  // which matters when the simulator shares two cores with the stack it drives.
+  const gateway = new Pool(options.gatewayUrl, { connections, pipelining: 1 });
   const stats: SenderStats = { sent: 0, accepted: 0, refused: {}, gaveUp: 0 };
   const inFlight = new Set<Promise<void>>();
 
@@ -38,19 +47,21 @@ export function createSender(options: SenderOptions) {
       stats.sent += 1;
       let status: string;
       try {
-        const reply = await fetch(`${options.gatewayUrl}/webhooks/acumatica/${request.transaction.topic}`, {
+        const reply = await gateway.request({
+          path: `/webhooks/acumatica/${request.transaction.topic}`,
           method: 'POST',
           headers: { 'content-type': 'application/json', [headerName]: key },
           body: request.body,
-          signal: AbortSignal.timeout(10_000),
+          headersTimeout: 10_000,
+          bodyTimeout: 10_000,
         });
-        await reply.arrayBuffer();
-        if (reply.status === 202) {
+        await reply.body.dump();
+        if (reply.statusCode === 202) {
           stats.accepted += 1;
           options.onAccepted?.(request, performance.now());
           return;
         }
-        status = String(reply.status);
+        status = String(reply.statusCode);
       } catch {
         status = 'network';
       }
@@ -69,6 +80,11 @@ export function createSender(options: SenderOptions) {
     /** Waits until every request made so far was accepted or given up on. */
     async drain(): Promise<void> {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    /** Drains, then closes the connections. */
+    async close(): Promise<void> {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      await gateway.close();
     },
     get inFlight() {
       return inFlight.size;

@@ -48,6 +48,6 @@ export async function runSimulation(options: SimulationOptions) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   while (timers.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-  await sender.drain();
+  await sender.close();
   return { oracle: erp.oracle, stats: sender.stats, transactions: made, seconds: (performance.now() - began) / 1000 };
 }

@@ -1,9 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { freePort } from '@wmsi/queue/testing';
 
 const appsRoot = fileURLToPath(new URL('../../../apps', import.meta.url));
+const bundler = fileURLToPath(new URL('../../bootstrap/bundle.mjs', import.meta.url));
+
+/** The node arguments of an app's `start` script (`node bundle/main.js` and any flags it sets). */
+function startArguments(app: StackApp): string[] {
+  const { scripts } = JSON.parse(readFileSync(`${appsRoot}/${app}/package.json`, 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = scripts.start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`${app}'s start script does not run node: ${scripts.start}`);
+  return args;
+}
+
+let bundling: Promise<unknown> | undefined;
+/** Bundles every app once per process, as `npm start` does before it starts them. */
+const bundleApps = () => (bundling ??= promisify(execFile)(process.execPath, [bundler, ...STACK_APPS.map((app) => `${appsRoot}/${app}`)]));
 
 export const STACK_APPS = ['gateway', 'worker-receiving', 'worker-fulfillment', 'worker-items', 'worker-adjustments', 'api'] as const;
 export type StackApp = (typeof STACK_APPS)[number];
@@ -16,7 +30,7 @@ interface Running {
 }
 
 /**
- * The whole of WMSi as `npm start` runs it (each app its own process, from source) on a given
+ * The whole of WMSi as `npm start` runs it (each app its own process, from its bundle) on a given
  * database, Redis and key prefix, with kill and restart per app for fault tests and benchmarks.
  */
 export async function startStack(options: { databaseUrl: string; redisUrl: string; prefix: string; env?: Record<string, string>; apps?: readonly StackApp[] }) {
@@ -47,7 +61,7 @@ export async function startStack(options: { databaseUrl: string; redisUrl: strin
   };
 
   async function start(app: StackApp): Promise<void> {
-    const child = spawn(process.execPath, ['--conditions=@wmsi/source', '--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, startArguments(app), {
       cwd: `${appsRoot}/${app}`,
       // A worker says it is ready at info level, which is how this knows it is up.
       env: app.startsWith('worker-') ? { ...env, LOG_LEVEL: 'info' } : env,
@@ -80,6 +94,7 @@ export async function startStack(options: { databaseUrl: string; redisUrl: strin
   }
 
   const apps = options.apps ?? STACK_APPS;
+  await bundleApps();
   await Promise.all(apps.map(start));
   return {
     gatewayUrl,
