@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+
+/** What the bench reports when its load generator is missing. */
+export const WRK_MISSING = 'wrk is not installed (apt-get install wrk)';
 
 export interface LoadResult {
   requestsPerSecond: number;
@@ -38,10 +41,22 @@ request = function()
 end
 `,
   );
-  const { stdout } = await run('wrk', ['-t', String(options.threads ?? 1), '-c', String(options.connections), '-d', `${options.seconds}s`, '--latency', '-s', script, options.url], {
-    maxBuffer: 1 << 20,
-  });
-  return parseWrk(stdout);
+  try {
+    // wrk stops by itself after its duration; the timeout only guards against a wrk that hangs.
+    const { stdout } = await run('wrk', ['-t', String(options.threads ?? 1), '-c', String(options.connections), '-d', `${options.seconds}s`, '--latency', '-s', script, options.url], {
+      maxBuffer: 1 << 20,
+      timeout: (options.seconds + 30) * 1000,
+      killSignal: 'SIGKILL',
+    });
+    const result = parseWrk(stdout);
+    if (!Number.isFinite(result.requestsPerSecond) || !Number.isFinite(result.p99Ms)) throw new Error(`wrk printed no figures: ${stdout.slice(-500)}`);
+    return result;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') throw new Error(WRK_MISSING);
+    throw error;
+  } finally {
+    await rm(script, { force: true });
+  }
 }
 
 export function parseWrk(output: string): LoadResult {
@@ -50,7 +65,7 @@ export function parseWrk(output: string): LoadResult {
     const match = new RegExp(`^\\s+${percent}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(output);
     if (!match) return NaN;
     const factor = { us: 0.001, ms: 1, s: 1000 }[match[2] as 'us' | 'ms' | 's'];
-    return Number(match[1]) * factor;
+    return Number((Number(match[1]) * factor).toFixed(3));
   };
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   return {
