@@ -14,6 +14,13 @@ export interface DispatcherOptions {
   blockMs?: number;
   /** Entries another consumer has held this long are taken over (it most likely died). */
   claimIdleMs?: number;
+  /**
+   * After a batch smaller than batchSize, wait this long before reading again, so the next batch
+   * (and each job made of it) gathers more notifications. BullMQ's cost is per job, in the
+   * dispatcher, in Redis and in the worker; without the wait, a steady stream becomes a job of one
+   * or two notifications per read. It adds at most this much to a notification's latency.
+   */
+  lingerMs?: number;
   onDispatched?: (batch: { domain: DomainQueue; count: number; oldestAcceptedAt: string }) => void;
   onError: (error: unknown) => void;
 }
@@ -31,7 +38,7 @@ export interface IntakeDispatcher {
  * notifications are queued again, which the workers' deduplication makes harmless.
  */
 export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatcher {
-  const { redis, keys, consumer, batchSize = 500, blockMs = 1_000, claimIdleMs = 30_000 } = options;
+  const { redis, keys, consumer, batchSize = 500, blockMs = 1_000, claimIdleMs = 30_000, lingerMs = 20 } = options;
   let stopping = false;
   let lastClaim = 0;
   // Entries this consumer read but did not finish exist only after a failure (or, for a reused
@@ -118,6 +125,9 @@ export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatc
         }
         const entries = await readBatch();
         if (entries.length > 0) await dispatch(entries);
+        if (entries.length > 0 && entries.length < batchSize && lingerMs > 0 && !stopping) {
+          await new Promise((resolve) => setTimeout(resolve, lingerMs));
+        }
       } catch (error) {
         // NOGROUP: Redis lost the stream (restart without persistence); create the group again.
         if (String(error).includes('NOGROUP')) groupReady = false;

@@ -61,7 +61,9 @@ export async function startStack(options: { databaseUrl: string; redisUrl: strin
   };
 
   async function start(app: StackApp): Promise<void> {
-    const child = spawn(process.execPath, startArguments(app), {
+    // BENCH_PROFILE_DIR=<folder>: every app writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    const child = spawn(process.execPath, [...profile, ...startArguments(app)], {
       cwd: `${appsRoot}/${app}`,
       // A worker says it is ready at info level, which is how this knows it is up.
       env: app.startsWith('worker-') ? { ...env, LOG_LEVEL: 'info' } : env,
