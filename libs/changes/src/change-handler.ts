@@ -6,9 +6,10 @@ import type { AcceptedNotification, DomainJobData } from '@wmsi/queue';
 import type { Queue } from 'bullmq';
 import { logChanges, type AppliedChange, type ChangeEvent } from './change-log.js';
 import { noCounts, type ChangeCounts } from './counts.js';
-import { markProcessed, rowsDigest } from './processed.js';
-import { storedRowTimeStamps, writeLiveRows, writeRemovedRows } from './record-changes.js';
+import { markProcessed, rowsDigest, type ProcessedMark } from './processed.js';
+import { applyChanges, storedRowTimeStamps, writeLiveRows, writeRemovedRows } from './record-changes.js';
 import type { TopicTables } from './record-tables.js';
+import type { Executor } from './record-writes.js';
 
 export interface ChangeHandlerOptions {
   db: Database;
@@ -68,61 +69,66 @@ export function createChangeHandler(options: ChangeHandlerOptions): ChangeHandle
     }
     const notification = outcome.notification;
     const stamp = { timeStamp: notification.timeStamp, notificationId: notification.id };
-    const claimed: string[] = [];
+    const mark: ProcessedMark = {
+      query: notification.query,
+      notificationId: notification.id,
+      rowsDigest: rowsDigest(notification),
+      topic: tables.topic,
+      timeStamp: notification.timeStamp,
+      intakeId: accepted.intakeId,
+    };
+    const { updates, loneInserted, loneDeleted } = pairWithinNotification(notification.inserted, notification.deleted);
 
-    await db.transaction().execute(async (trx) => {
-      const first = await markProcessed(trx, {
-        query: notification.query,
-        notificationId: notification.id,
-        rowsDigest: rowsDigest(notification),
-        topic: tables.topic,
-        timeStamp: notification.timeStamp,
-        intakeId: accepted.intakeId,
-      });
-      if (!first) {
-        counts.duplicates = 1;
-        return;
-      }
-      const { updates, loneInserted, loneDeleted } = pairWithinNotification(notification.inserted, notification.deleted);
+    // A lone Inserted may be the late half of a split update whose Deleted waits in Redis. The
+    // claimant is the notification (Query, Id and rows), not this delivery of it: a redelivery
+    // processed at the same time claims the same partner, so whichever delivery is applied first
+    // makes the update, and the other finds it processed.
+    const claimant = `${mark.query}|${mark.notificationId}|${mark.rowsDigest}`;
+    const partners = await parking.claimForUpdate(tables.topic, notification.timeStamp, loneInserted, claimant);
+    const claimed = loneInserted
+      .filter((row) => partners.has(row.rowKey))
+      .map((row) => parking.keyOf({ topic: tables.topic, timeStamp: notification.timeStamp, row }));
 
-      // A lone Inserted may be the late half of a split update whose Deleted waits in Redis.
-      const partners = await parking.claimForUpdate(tables.topic, notification.timeStamp, loneInserted, accepted.intakeId);
-      for (const row of loneInserted) {
-        if (partners.has(row.rowKey)) claimed.push(parking.keyOf({ topic: tables.topic, timeStamp: notification.timeStamp, row }));
-      }
-
-      // A lone Deleted whose record already holds this TimeStamp or a newer one removes nothing (its
-      // Inserted half came first, or it is an old retry): no need to park it.
-      const stored = await storedRowTimeStamps(trx, tables, loneDeleted);
-      const toPark = loneDeleted.filter((row) => {
-        const current = stored.get(row.rowKey);
-        return current === undefined || compareTimeStamps(current, notification.timeStamp) < 0;
-      });
-      counts.stale += loneDeleted.length - toPark.length;
-      counts.parked = toPark.length;
-      await parking.park(
-        toPark.map((row) => parkedRow(notification, row, accepted)),
-        timers,
-      );
-
-      const changes: AppliedChange[] = [
-        ...updates.map(({ before, after }) => ({ kind: 'update' as const, before, after })),
-        ...loneInserted.map((after) => {
-          const before = partners.get(after.rowKey)?.row;
-          return before === undefined ? { kind: 'insert' as const, after } : { kind: 'update' as const, before, after };
-        }),
-      ];
-      const written = await writeLiveRows(trx, tables, changes.map((change) => change.after!), stamp);
-      const applied = changes.filter((change) => written.has(change.after!.rowKey));
-      counts.events = await logChanges(trx, tables, applied, { ...stamp, query: notification.query });
-
-      counts.applied = applied.length;
-      counts.stale += changes.length - applied.length;
-      counts.pairsInNotification = updates.length;
-      counts.pairsAcrossNotifications = partners.size;
+    // A lone Deleted whose record already holds this TimeStamp or a newer one removes nothing (its
+    // Inserted half came first, or it is an old retry or a redelivery): no need to park it. Parking
+    // again what is parked changes nothing, and a row parked by a redelivery whose first delivery
+    // was applied long ago ends in a removal that is stale (not newer than the record).
+    const stored = await storedRowTimeStamps(db, tables, loneDeleted);
+    const toPark = loneDeleted.filter((row) => {
+      const current = stored.get(row.rowKey);
+      return current === undefined || compareTimeStamps(current, notification.timeStamp) < 0;
     });
+    await parking.park(
+      toPark.map((row) => parkedRow(notification, row, accepted)),
+      timers,
+    );
+
+    const changes: AppliedChange[] = [
+      ...updates.map(({ before, after }) => ({ kind: 'update' as const, before, after })),
+      ...loneInserted.map((after) => {
+        const before = partners.get(after.rowKey)?.row;
+        return before === undefined ? { kind: 'insert' as const, after } : { kind: 'update' as const, before, after };
+      }),
+    ];
+    const source = { ...stamp, query: notification.query };
+    const { first, events } =
+      (await applyChanges(db, tables, mark, changes, source)) ??
+      (await db.transaction().execute(async (trx) => {
+        if (!(await markProcessed(trx, mark))) return { first: false, events: [] };
+        return { first: true, events: await writeThenLog(trx, tables, changes, source) };
+      }));
 
     await parking.settle(claimed);
+    if (!first) {
+      counts.duplicates = 1;
+      return counts;
+    }
+    counts.events = events;
+    counts.applied = events.length;
+    counts.stale = loneDeleted.length - toPark.length + changes.length - events.length;
+    counts.parked = toPark.length;
+    counts.pairsInNotification = updates.length;
+    counts.pairsAcrossNotifications = partners.size;
     return counts;
   }
 
@@ -163,6 +169,18 @@ export function createChangeHandler(options: ChangeHandlerOptions): ChangeHandle
   }
 
   return { topics: [...byTopic.keys()], applyNotification, endWindow };
+}
+
+/** The changes' rows written, then the applied ones logged: two statements or more (see writeLiveRowsAndLog). */
+async function writeThenLog(
+  trx: Executor,
+  tables: TopicTables,
+  changes: readonly AppliedChange[],
+  source: { timeStamp: string; notificationId: string; query: string },
+): Promise<ChangeEvent[]> {
+  const written = await writeLiveRows(trx, tables, changes.map((change) => change.after!), source);
+  const applied = changes.filter((change) => written.has(change.after!.rowKey));
+  return logChanges(trx, tables, applied, source);
 }
 
 function parkedRow(notification: Notification, row: Row, accepted: AcceptedNotification): ParkedRow {

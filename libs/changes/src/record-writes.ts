@@ -29,7 +29,7 @@ function keyOfRow(table: RecordTable, row: Row): string {
   return JSON.stringify(table.key.map((c) => row.key[c.field]));
 }
 
-interface Batch {
+export interface Batch {
   /** The non-key columns every record of the batch sent. */
   sent: StoredColumn[];
   records: Array<Record<string, unknown>>;
@@ -40,7 +40,7 @@ interface Batch {
  * they sent: a column not sent keeps its stored value, so it must not appear in the statement.
  * Records are sorted by key so concurrent transactions lock rows in one order (no deadlocks).
  */
-function batchesOf(table: RecordTable, rows: readonly Row[], withExtra: boolean): Batch[] {
+export function batchesOf(table: RecordTable, rows: readonly Row[], withExtra: boolean): Batch[] {
   const byKey = new Map<string, Row>();
   for (const row of rows) byKey.set(keyOfRow(table, row), row);
   const batches = new Map<string, Batch>();
@@ -72,13 +72,27 @@ export async function writeLiveRecords(
   { withExtra }: { withExtra: boolean },
 ): Promise<Set<string>> {
   const written = new Set<string>();
-  for (const { sent, records } of batchesOf(table, rows, withExtra)) {
-    const columns = [...table.key, ...sent];
-    const updates = sent.map((c) => `"${c.column}" = excluded."${c.column}"`);
-    const result = await sql<Record<string, unknown>>`
+  for (const batch of batchesOf(table, rows, withExtra)) {
+    const result = await liveUpsert(table, batch, stamp).execute(db);
+    for (const record of result.rows) written.add(recordKey(table, record));
+  }
+  return written;
+}
+
+/**
+ * One batch's newest-wins upsert, returning the keys it wrote: a statement of its own, or a
+ * data-modifying CTE of a larger one.
+ */
+export function liveUpsert(table: RecordTable, { sent, records }: Batch, stamp: WriteStamp, { onlyIfMarked = false } = {}) {
+  const columns = [...table.key, ...sent];
+  const updates = sent.map((c) => `"${c.column}" = excluded."${c.column}"`);
+  // Inside applyChanges's statement: nothing is written when the notification was processed before.
+  const marked = onlyIfMarked ? sql.raw('where exists (select 1 from mark)') : sql.raw('');
+  return sql<Record<string, unknown>>`
       insert into ${sql.id(table.table)} as t (${sql.raw(list(columns))}, extra, source_timestamp, removed_at, last_notification_id)
       select ${sql.raw(list(columns))}, coalesce(x.extra, '{}'::jsonb), ${stamp.timeStamp}::numeric, null, ${stamp.notificationId}
       from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(${sql.raw(typed(columns))}, extra jsonb)
+      ${marked}
       on conflict (${sql.raw(list(table.key))}) do update set
         ${sql.raw(updates.map((u) => `${u}, `).join(''))}
         extra = t.extra || excluded.extra,
@@ -88,10 +102,7 @@ export async function writeLiveRecords(
         last_notification_id = excluded.last_notification_id
       where excluded.source_timestamp > t.source_timestamp
          or (excluded.source_timestamp = t.source_timestamp and t.removed_at is not null)
-      returning ${sql.raw(list(table.key))}`.execute(db);
-    for (const record of result.rows) written.add(recordKey(table, record));
-  }
-  return written;
+      returning ${sql.raw(list(table.key))}`;
 }
 
 /**

@@ -240,6 +240,37 @@ describe('purchase-order changes (receiving)', () => {
     expect(lines).toEqual([{ line_nbr: 1 }]);
   });
 
+  it('applies a header-only row and a line of the same document sent together, each logged once', async () => {
+    // One statement cannot upsert the document twice: this notification takes the transaction path.
+    const orderNbr = newOrderNbr();
+    const headerOnly = poRow(orderNbr, null, { InventoryID: null, OrderQty: null, ReceivedQty: null, OpenQty: null, Status: 'On Hold' });
+    const body = poBody({ inserted: [headerOnly, poRow(orderNbr, 1, { Status: 'On Hold' })], timeStamp: nextTimeStamp() });
+    const first = await bed.apply('purchase-orders', body);
+    expect(first).toMatchObject({ applied: 2, stale: 0, duplicates: 0 });
+    expect(first.events.map((event) => event.kind)).toEqual(['insert', 'insert']);
+    expect(await bed.apply('purchase-orders', body)).toMatchObject({ applied: 0, duplicates: 1, events: [] });
+    expect(await order(orderNbr)).toMatchObject({ status: 'On Hold', removed_at: null });
+    expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null });
+  });
+
+  it('logs only the rows a notification wrote, in the order it sent them', async () => {
+    const orderNbr = newOrderNbr();
+    const [t1, t2] = [nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 2, { OpenQty: 7 })], timeStamp: t2 }));
+    // Line 2 holds a newer change: of this older notification only lines 3 and 1 are written.
+    const older = await bed.apply(
+      'purchase-orders',
+      poBody({ inserted: [poRow(orderNbr, 3), poRow(orderNbr, 2, { OpenQty: 1 }), poRow(orderNbr, 1)], timeStamp: t1 }),
+    );
+    expect(older).toMatchObject({ applied: 2, stale: 1 });
+    expect(older.events.map((event) => event.rowKey)).toEqual([
+      { orderType: 'Normal', orderNbr, lineNbr: 3 },
+      { orderType: 'Normal', orderNbr, lineNbr: 1 },
+    ]);
+    expect(BigInt(older.events[0]!.seq) < BigInt(older.events[1]!.seq)).toBe(true);
+    expect(await line(orderNbr, 2)).toMatchObject({ open_qty: '7', source_timestamp: t2 });
+  });
+
   it('keeps a body it cannot read in the quarantine table instead of retrying it forever', async () => {
     // Accepted by a gateway whose mapping knew "PONumber"; this worker's default mapping does not.
     const body = poBody({ inserted: [{ OrderType: 'Normal', PONumber: 'PO1', LineNbr: 1 }], timeStamp: nextTimeStamp() });
