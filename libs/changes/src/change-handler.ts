@@ -171,7 +171,7 @@ export function createChangeHandler(options: ChangeHandlerOptions): ChangeHandle
   return { topics: [...byTopic.keys()], applyNotification, endWindow };
 }
 
-/** The changes' rows written, then the applied ones logged: two statements or more (see writeLiveRowsAndLog). */
+/** The changes' rows written, then the applied ones logged: two statements or more (see applyChanges). */
 async function writeThenLog(
   trx: Executor,
   tables: TopicTables,

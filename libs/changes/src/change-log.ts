@@ -39,25 +39,38 @@ export async function logChanges(
     .insertInto('change_log')
     .values(
       changes.map((change) => {
-        const row = (change.after ?? change.before)!;
-        const warehouse = tables.warehouseField === undefined ? undefined : row.values[tables.warehouseField];
+        const entry = changeLogEntry(tables, change);
         return {
           topic: tables.topic satisfies Topic,
-          kind: change.kind,
-          row_key: JSON.stringify(row.key),
-          document_key: JSON.stringify(documentKeyValues(tables, row)),
-          warehouse: typeof warehouse === 'string' ? warehouse : null,
+          kind: entry.kind,
+          row_key: JSON.stringify(entry.row_key),
+          document_key: JSON.stringify(entry.document_key),
+          warehouse: entry.warehouse,
           source_timestamp: source.timeStamp,
           query: source.query,
           notification_id: source.notificationId,
-          before: change.before === undefined ? null : JSON.stringify(change.before.values),
-          after: change.after === undefined ? null : JSON.stringify(change.after.values),
+          before: entry.before === null ? null : JSON.stringify(entry.before),
+          after: entry.after === null ? null : JSON.stringify(entry.after),
         };
       }),
     )
     .returning(['seq', 'topic', 'kind', 'row_key', 'document_key', 'warehouse', 'source_timestamp', 'applied_at', 'before', 'after'])
     .execute();
   return logged.map(toChangeEvent);
+}
+
+/** What a change's change-log row says of it, besides its source (the ERP transaction). */
+export function changeLogEntry(tables: TopicTables, change: AppliedChange) {
+  const row = (change.after ?? change.before)!;
+  const warehouse = tables.warehouseField === undefined ? undefined : row.values[tables.warehouseField];
+  return {
+    kind: change.kind,
+    row_key: row.key,
+    document_key: documentKeyValues(tables, row),
+    warehouse: typeof warehouse === 'string' ? warehouse : null,
+    before: change.before?.values ?? null,
+    after: change.after?.values ?? null,
+  };
 }
 
 type LoggedChange = {

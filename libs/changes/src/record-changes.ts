@@ -1,8 +1,8 @@
 import type { Row } from '@wmsi/contracts';
 import { sql, type RawBuilder } from 'kysely';
-import { toChangeEvent, type AppliedChange, type ChangeEvent } from './change-log.js';
+import { changeLogEntry, toChangeEvent, type AppliedChange, type ChangeEvent } from './change-log.js';
 import type { ProcessedMark } from './processed.js';
-import { documentKeyOf, documentKeyValues, isHeaderOnly, type RecordTable, type TopicTables } from './record-tables.js';
+import { documentKeyOf, isHeaderOnly, type RecordTable, type TopicTables } from './record-tables.js';
 import {
   batchesOf,
   liveUpsert,
@@ -150,17 +150,11 @@ function logEntriesOf(tables: TopicTables, changes: readonly AppliedChange[]) {
   return changes.map((change, ord) => {
     const row = (change.after ?? change.before) as Row;
     const line = tables.lines !== undefined && !isHeaderOnly(tables, row);
-    const warehouse = tables.warehouseField === undefined ? undefined : row.values[tables.warehouseField];
     return {
       ord,
       level: line ? 'line' : 'doc',
       match: JSON.parse(line || tables.lines === undefined ? row.rowKey : documentKeyOf(tables, row)) as unknown,
-      kind: change.kind,
-      row_key: row.key,
-      document_key: documentKeyValues(tables, row),
-      warehouse: typeof warehouse === 'string' ? warehouse : null,
-      before: change.before?.values ?? null,
-      after: change.after?.values ?? null,
+      ...changeLogEntry(tables, change),
     };
   });
 }

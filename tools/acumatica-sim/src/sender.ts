@@ -71,6 +71,10 @@ export function createSender(options: SenderOptions) {
     stats.gaveUp += 1;
   }
 
+  async function drain(): Promise<void> {
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+  }
+
   return {
     stats,
     send(request: PlannedRequest): void {
@@ -78,12 +82,10 @@ export function createSender(options: SenderOptions) {
       inFlight.add(sending);
     },
     /** Waits until every request made so far was accepted or given up on. */
-    async drain(): Promise<void> {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
-    },
+    drain,
     /** Drains, then closes the connections. */
     async close(): Promise<void> {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      await drain();
       await gateway.close();
     },
     get inFlight() {

@@ -19,6 +19,12 @@ let bundling: Promise<unknown> | undefined;
 /** Bundles every app once per process, as `npm start` does before it starts them. */
 const bundleApps = () => (bundling ??= promisify(execFile)(process.execPath, [bundler, ...STACK_APPS.map((app) => `${appsRoot}/${app}`)]));
 
+/** What runs an app as `npm start` does (node's arguments; its folder is the working directory). */
+export async function npmStartArguments(app: StackApp): Promise<string[]> {
+  await bundleApps();
+  return startArguments(app);
+}
+
 export const STACK_APPS = ['gateway', 'worker-receiving', 'worker-fulfillment', 'worker-items', 'worker-adjustments', 'api'] as const;
 export type StackApp = (typeof STACK_APPS)[number];
 
@@ -63,7 +69,7 @@ export async function startStack(options: { databaseUrl: string; redisUrl: strin
   async function start(app: StackApp): Promise<void> {
     // BENCH_PROFILE_DIR=<folder>: every app writes a V8 CPU profile there when it stops.
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    const child = spawn(process.execPath, [...profile, ...startArguments(app)], {
+    const child = spawn(process.execPath, [...profile, ...(await npmStartArguments(app))], {
       cwd: `${appsRoot}/${app}`,
       // A worker says it is ready at info level, which is how this knows it is up.
       env: app.startsWith('worker-') ? { ...env, LOG_LEVEL: 'info' } : env,
@@ -96,7 +102,6 @@ export async function startStack(options: { databaseUrl: string; redisUrl: strin
   }
 
   const apps = options.apps ?? STACK_APPS;
-  await bundleApps();
   await Promise.all(apps.map(start));
   return {
     gatewayUrl,

@@ -8,11 +8,12 @@
  * Needs wrk (apt-get install wrk). With --json the result (or `{ "error": ... }`) is also written
  * to that file, which is how `npm run bench` reads it.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { npmStartArguments } from '@wmsi/acumatica-sim';
 import { loadEnv } from '@wmsi/config';
 import { purchaseOrderBody } from '@wmsi/contracts/testing';
 import { createDb, databaseUrl, dropDatabase, ensureDatabaseExists, migrateToLatest } from '@wmsi/db';
@@ -68,13 +69,6 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 }
 
 const fromSource = (script: string) => ['--conditions=@wmsi/source', '--import', 'tsx', script];
-/** The gateway as `npm start` runs it: its bundle, with the node flags of its start script. */
-const asStarted = (appDir: string) => {
-  execFileSync(process.execPath, [`${repoRoot}/tools/bootstrap/bundle.mjs`, appDir]);
-  const { scripts } = JSON.parse(readFileSync(`${appDir}/package.json`, 'utf8')) as { scripts: { start: string } };
-  return scripts.start.trim().split(/\s+/).slice(1);
-};
-
 const start = async (args: string[], cwd: string, childEnv: Record<string, string>, port: number) => {
   const child = spawn(process.execPath, args, {
     cwd,
@@ -95,7 +89,8 @@ try {
   const { key } = await issueApiKey({ db, redis, keys: intakeKeys(prefix) }, 'purchase-orders');
   const [barePort, gatewayPort] = [await freePort(), await freePort()];
   await start([...fromSource('tools/bench/src/bare-server.ts'), String(barePort)], repoRoot, {}, barePort);
-  await start(asStarted(`${repoRoot}/apps/gateway`), `${repoRoot}/apps/gateway`, {
+  // The gateway as `npm start` runs it: its bundle, with the node flags of its start script.
+  await start(await npmStartArguments('gateway'), `${repoRoot}/apps/gateway`, {
     DATABASE_URL: dbUrl,
     REDIS_PREFIX: prefix,
     GATEWAY_HOST: '127.0.0.1',

@@ -155,7 +155,11 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
 
     const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
     const perSecond = new Map<number, number[]>();
-    for (const { second, ms } of latencies) perSecond.set(second, [...(perSecond.get(second) ?? []), ms]);
+    for (const { second, ms } of latencies) {
+      const list = perSecond.get(second);
+      if (list === undefined) perSecond.set(second, [ms]);
+      else list.push(ms);
+    }
     const timeline = [...perSecond]
       .sort(([a], [b]) => a - b)
       .map(([second, list]): TimelinePoint => {
