@@ -536,6 +536,16 @@ function allowedStatuses(req: FuzzRequest, verdict: Verdict): Set<number> {
   return allowed;
 }
 
+/**
+ * The body as the request frames it, which is what the gateway receives: a Content-Length shorter
+ * than the payload ends the body there (found by the fuzz: Content-Length 0 on a 209-byte payload
+ * is an empty body, and that is what gets quarantined).
+ */
+function framedBody(req: FuzzRequest): Buffer {
+  const length = req.framing !== null && 'content-length' in req.framing ? req.framing['content-length'] : undefined;
+  return length !== undefined && /^\d+$/.test(length) ? req.body.body.bytes.subarray(0, Number(length)) : req.body.body.bytes;
+}
+
 type Tally = Map<string, number>;
 const count = (tally: Tally, key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
 const summary = (tally: Tally) => [...tally].sort().map(([key, n]) => `${key}: ${n}`).join(', ');
@@ -649,11 +659,11 @@ describe('fuzzing the webhook edge', { timeout: 120_000 }, () => {
     if (intakeId) {
       const [[, fields] = ['', []]] = await gateway.bed.background.xrangeBuffer(gateway.bed.keys.stream, intakeId, intakeId);
       stored = fields[fields.findIndex((field) => field.toString() === 'body') + 1];
-      expect(stored?.equals(req.body.body.bytes), 'stored byte for byte').toBe(true);
+      expect(stored?.equals(framedBody(req)), 'stored byte for byte').toBe(true);
     }
     if (quarantineId) {
       const kept = await getQuarantined(gateway.bed.db, quarantineId);
-      expect(kept?.raw_body.equals(req.body.body.bytes), 'quarantined byte for byte').toBe(true);
+      expect(kept?.raw_body.equals(framedBody(req)), 'quarantined byte for byte').toBe(true);
     }
     return { reply, verdict, json, intakeId, quarantineId, stored };
   };
