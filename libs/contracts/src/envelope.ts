@@ -1,19 +1,23 @@
 import { z } from 'zod';
 import { describeValue } from './column-kinds.js';
+import { hasUnstorableCharacters, MAX_ID_LENGTH, MAX_QUERY_LENGTH } from './storable.js';
 import { readTimeStamp } from './timestamp.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function requiredText(name: string, meaning: string) {
+/** Query and Id identify a notification in PostgreSQL's indexes: bounded, and storable as they are. */
+function requiredText(name: string, meaning: string, maxLength: number) {
   return z
     .string({
       error: (issue) =>
         issue.input === undefined ? `${name} is missing (${meaning})` : `${name} must be text (${meaning})`,
     })
     .trim()
-    .min(1, `${name} is empty (${meaning})`);
+    .min(1, `${name} is empty (${meaning})`)
+    .max(maxLength, `${name} is longer than ${maxLength} characters (${meaning})`)
+    .refine((text) => !hasUnstorableCharacters(text), `${name} holds NUL or an unpaired surrogate, which PostgreSQL cannot store`);
 }
 
 const timeStamp = z.unknown().transform((value, ctx) => {
@@ -42,8 +46,8 @@ function rows(name: 'Inserted' | 'Deleted') {
  * top-level elements (newer versions add e.g. `QueryId`) are tolerated and dropped.
  */
 export const envelopeSchema = z.object({
-  Query: requiredText('Query', 'the title of the generic inquiry'),
-  Id: requiredText('Id', 'the GUID of the ERP transaction'),
+  Query: requiredText('Query', 'the title of the generic inquiry', MAX_QUERY_LENGTH),
+  Id: requiredText('Id', 'the GUID of the ERP transaction', MAX_ID_LENGTH),
   TimeStamp: timeStamp,
   CompanyId: z
     .string({ error: (issue) => `CompanyId must be the tenant name as text, got ${describeValue(issue.input)}` })

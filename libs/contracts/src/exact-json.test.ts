@@ -53,11 +53,20 @@ describe('reading JSON exactly', () => {
     });
   });
 
-  it('reads safe integers and decimals as numbers', () => {
-    expect(readJsonExactly('[0, -12, 12.5, 1e3, 9007199254740991, -9007199254740992, 1234567890123456.5]')).toEqual({
+  it('reads safe integers and short decimals as numbers, long decimals as their text', () => {
+    expect(readJsonExactly('[0, -12, 12.5, 1e3, 9007199254740991, -9007199254740992, 1234567890123456.5, 0.000123456789012345]')).toEqual({
       ok: true,
-      value: [0, -12, 12.5, 1000, 9007199254740991, '-9007199254740992', 1234567890123456.5],
+      value: [0, -12, 12.5, 1000, 9007199254740991, '-9007199254740992', '1234567890123456.5', 0.000123456789012345],
     });
+  });
+
+  it('keeps a decimal a double would round as its text, inside rows and at the top level', () => {
+    expect(readJsonExactly('{"Inserted":[{"OrderQty":12345678901.123456,"Weight":0.1234567890123456789e2}],"X":1.2345678901234567}')).toEqual({
+      ok: true,
+      value: { Inserted: [{ OrderQty: '12345678901.123456', Weight: '0.1234567890123456789e2' }], X: '1.2345678901234567' },
+    });
+    expect(readJsonExactly('[1.e5]').ok).toBe(false);
+    expect(readJsonExactly('[01.12345678901234567]').ok).toBe(false);
   });
 
   it('keeps the exact digits of a top-level member whatever its name looks like', () => {

@@ -13,11 +13,18 @@ const INTEGER = /^-?\d+$/;
 
 /**
  * lossless-json's number parser for WMSi: an integer a JS number cannot hold exactly (the 64-bit
- * TimeStamp) stays its decimal string; everything else becomes a number.
+ * TimeStamp), and a decimal of 16 significant digits or more (which a double may round), stay their
+ * decimal text; everything else becomes a number.
  */
 export function exactNumber(text: string): number | string {
   const value = Number(text);
-  return Number.isSafeInteger(value) || !INTEGER.test(text) ? value : text;
+  if (INTEGER.test(text)) return Number.isSafeInteger(value) ? value : text;
+  return significantDigits(text) >= SHORTEST_UNSAFE_DIGITS ? text : value;
+}
+
+function significantDigits(literal: string): number {
+  const [mantissa = ''] = literal.split(/[eE]/);
+  return mantissa.replace(/[-.]/g, '').replace(/^0+/, '').length;
 }
 
 /** The reference reading: exact, but several times slower than JSON.parse (see the bench). */
@@ -26,11 +33,11 @@ export function readJsonWithLosslessJson(text: string): unknown {
 }
 
 /**
- * Reads JSON with the same result as `readJsonWithLosslessJson` (unsafe integers as decimal
- * strings, everything else as JSON.parse gives it) at close to JSON.parse speed.
+ * Reads JSON with the same result as `readJsonWithLosslessJson` (unsafe integers and long decimals
+ * as their text, everything else as JSON.parse gives it) at close to JSON.parse speed.
  *
- * One pass over the text measures the nesting depth and finds the integer literals a JS number
- * cannot hold. A top-level member (the TimeStamp) gets its exact digits from the text once
+ * One pass over the text measures the nesting depth and finds the number literals a JS number
+ * cannot hold exactly. A top-level member (the TimeStamp) gets its exact digits from the text once
  * JSON.parse is done, so the body is never copied; any other such literal (rare: inside a row) is
  * put in quotes before JSON.parse, which then only sees a string. Only well-formed integers in
  * value positions are quoted, so quoting never turns invalid JSON into valid JSON. When JSON.parse
@@ -81,6 +88,7 @@ const CLOSE_BRACKET = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const MINUS = 0x2d;
+const PLUS = 0x2b;
 const ZERO = 0x30;
 const NINE = 0x39;
 const DOT = 0x2e;
@@ -143,19 +151,15 @@ function scanUnsafeIntegers(text: string): UnsafeIntegers | { tooDeep: string } 
       i++;
     } else if (code === MINUS || (code >= ZERO && code <= NINE)) {
       const start = i;
-      if (code === MINUS) i++;
-      const firstDigit = i;
-      while (i < length && isDigit(text.charCodeAt(i))) i++;
-      if (
-        i - firstDigit >= SHORTEST_UNSAFE_DIGITS &&
-        text.charCodeAt(firstDigit) !== ZERO &&
-        !continuesAsFraction(text.charCodeAt(i)) &&
-        isValuePosition(previous, inArray[depth] === true)
-      ) {
-        const literal = text.slice(start, i);
-        if (!Number.isSafeInteger(Number(literal))) {
+      const literal = scanNumber(text, i);
+      i = literal.end;
+      if (literal.wellFormed && literal.significantDigits >= SHORTEST_UNSAFE_DIGITS && isValuePosition(previous, inArray[depth] === true)) {
+        const digits = text.slice(start, i);
+        // A decimal of 16 significant digits or more may not come back from a double as sent
+        // (12345678901.123456 reads as ...455), nor may an integer beyond 2^53: both stay text.
+        if (!literal.integer || !Number.isSafeInteger(Number(digits))) {
           const member = depth === 1 && previous === COLON ? members.at(-1) : undefined;
-          if (member !== undefined) member.digits = literal;
+          if (member !== undefined) member.digits = digits;
           else quoteAt.push(start, i);
         }
       }
@@ -166,6 +170,47 @@ function scanUnsafeIntegers(text: string): UnsafeIntegers | { tooDeep: string } 
     }
   }
   return { quoteAt, members };
+}
+
+interface NumberLiteral {
+  end: number;
+  /** Follows JSON's grammar for numbers: quoting it can never make invalid JSON valid. */
+  wellFormed: boolean;
+  integer: boolean;
+  /** Digits of the integer and fraction parts, leading zeros not counted. */
+  significantDigits: number;
+}
+
+/** Reads the number literal that starts at `at` (a minus sign or a digit). */
+function scanNumber(text: string, at: number): NumberLiteral {
+  let i = at;
+  if (text.charCodeAt(i) === MINUS) i++;
+  const wholeStart = i;
+  while (isDigit(text.charCodeAt(i))) i++;
+  const wholeDigits = i - wholeStart;
+  let wellFormed = wholeDigits > 0 && !(wholeDigits > 1 && text.charCodeAt(wholeStart) === ZERO);
+  let fractionDigits = 0;
+  let integer = true;
+  if (text.charCodeAt(i) === DOT) {
+    integer = false;
+    const fractionStart = ++i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    fractionDigits = i - fractionStart;
+    if (fractionDigits === 0) wellFormed = false;
+  }
+  if (text.charCodeAt(i) === LOWER_E || text.charCodeAt(i) === UPPER_E) {
+    integer = false;
+    i++;
+    if (text.charCodeAt(i) === MINUS || text.charCodeAt(i) === PLUS) i++;
+    const exponentStart = i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (i === exponentStart) wellFormed = false;
+  }
+  let leadingZeros = 0;
+  for (let k = wholeStart; k < i && (text.charCodeAt(k) === ZERO || text.charCodeAt(k) === DOT); k++) {
+    if (text.charCodeAt(k) === ZERO) leadingZeros++;
+  }
+  return { end: i, wellFormed, integer, significantDigits: wholeDigits + fractionDigits - leadingZeros };
 }
 
 function quoteLiterals(text: string, quoteAt: readonly number[]): string {
@@ -200,10 +245,6 @@ function memberName(text: string, member: TopLevelMember): string {
 
 function isDigit(code: number): boolean {
   return code >= ZERO && code <= NINE;
-}
-
-function continuesAsFraction(code: number): boolean {
-  return code === DOT || code === LOWER_E || code === UPPER_E;
 }
 
 /** Where a JSON value may start: after `:`, `[`, a `,` inside an array, or at the very start. */

@@ -24,3 +24,4 @@ export { MAX_JSON_DEPTH, readJsonExactly, readJsonWithLosslessJson, exactNumber 
 export type { JsonReading } from './exact-json.js';
 export { ContractError } from './errors.js';
 export type { ContractErrorCode } from './errors.js';
+export { hasUnstorableCharacters, storableText, MAX_ID_LENGTH, MAX_KEY_LENGTH, MAX_QUERY_LENGTH } from './storable.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTimeStamps, createNotificationReader, type Notification, type ParseOutcome } from './notification.js';
+import { compareTimeStamps, createNotificationChecker, createNotificationReader, type Notification, type ParseOutcome } from './notification.js';
 import { notificationBody, purchaseOrderBody } from './testing/index.js';
 
 const read = createNotificationReader();
@@ -47,7 +47,7 @@ describe('reading a push notification', () => {
     );
     const sent = JSON.parse(purchaseOrderBody({ orderNbr: 'PO004711', lines: 5 })).Inserted;
     expect(notification.inserted.map((row) => [row.values.inventoryId, row.values.orderQty, row.values.openQty])).toEqual(
-      sent.map((line: Record<string, unknown>) => [line.InventoryID, line.OrderQty, line.OpenQty]),
+      sent.map((line: Record<string, unknown>) => [line.InventoryID, String(line.OrderQty), String(line.OpenQty)]),
     );
     expect(notification.inserted[0]).toEqual({
       key: { orderType: 'Normal', orderNbr: 'PO004711', lineNbr: 1 },
@@ -64,9 +64,9 @@ describe('reading a push notification', () => {
         inventoryId: 'AALEGO500',
         lineDescription: 'Lego 500 piece set',
         uom: 'EA',
-        orderQty: 8.5,
-        receivedQty: 1,
-        openQty: 7.5,
+        orderQty: '8.5',
+        receivedQty: '1',
+        openQty: '7.5',
         lineCompleted: false,
         lineCanceled: false,
         lastModifiedDateTime: '2024-05-06T09:30:12.47',
@@ -262,8 +262,8 @@ describe('refusing a notification', () => {
     expect(refusal.issues).toEqual([
       { path: 'Inserted[0].OrderType', message: 'expected a label (text), got 7' },
       { path: 'Inserted[0].PromisedOn', message: 'expected an ISO-8601 date, e.g. "2024-05-05T15:16:23.1", got "next week"' },
-      { path: 'Inserted[0].LineNbr', message: 'expected a whole number, got 1.5' },
-      { path: 'Inserted[0].OrderQty', message: 'expected a number, got "twelve"' },
+      { path: 'Inserted[0].LineNbr', message: 'expected a whole number from -2147483648 to 2147483647, got 1.5' },
+      { path: 'Inserted[0].OrderQty', message: 'expected a number below 10^30, got "twelve"' },
       { path: 'Inserted[0].LineCompleted', message: 'expected true or false, got "yes"' },
     ]);
     expect(refusal.message).toMatch(/^5 row values do not match/);
@@ -278,7 +278,7 @@ describe('refusing a notification', () => {
     const row = notificationOf(
       read('purchase-orders', poBody([poLine(1, { OrderQty: ' 12.50 ', LineCompleted: 'TRUE', Date: '2024-05-05T15:16:23.1+02:00' })])),
     ).inserted[0];
-    expect(row.values).toMatchObject({ orderQty: 12.5, lineCompleted: true, date: '2024-05-05T15:16:23.1+02:00' });
+    expect(row.values).toMatchObject({ orderQty: '12.50', lineCompleted: true, date: '2024-05-05T15:16:23.1+02:00' });
   });
 
   it('answers 422 to a row that is not an object', () => {
@@ -293,5 +293,48 @@ describe('refusing a notification', () => {
     const refusal = refusalOf(read('purchase-orders', poBody(Array.from({ length: 5000 }, () => ({ Status: 'Open' })))));
     expect(refusal.issues).toHaveLength(100);
     expect(refusal.message).toMatch(/^15000 row values do not match .* \(and 14995 more\)\. Fix the inquiry/);
+  });
+
+  it('refuses what PostgreSQL could not store in a key, Query or Id: NUL, lone surrogates, a huge line number, an endless Id', () => {
+    const check = createNotificationChecker();
+    const refusals = [
+      poBody([poLine(1, { OrderNbr: 'PO\u0000123' })]),
+      poBody([poLine(1, { OrderNbr: 'PO\ud800' })]),
+      poBody([poLine(3_000_000_000)]),
+      poBody([poLine(1, { OrderNbr: 'P'.repeat(129) })]),
+      poBody([poLine(1, { OrderQty: '1e400' })]),
+      notificationBody({ query: 'WMS Purchase Orders', id: 'x'.repeat(3000), inserted: [poLine(1)] as never[] }),
+      notificationBody({ query: 'WMS\u0000Purchase Orders', inserted: [poLine(1)] as never[] }),
+    ].map((body) => {
+      const outcome = check('purchase-orders', body);
+      expect(outcome.ok).toBe(false);
+      // The gateway's check and the workers' reader refuse the same bodies.
+      expect(read('purchase-orders', body).ok).toBe(false);
+      return outcome.ok ? '' : `${outcome.status} ${outcome.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`;
+    });
+    expect(refusals).toEqual([
+      '422 Inserted[0].OrderNbr: a key value cannot hold NUL or an unpaired surrogate (PostgreSQL cannot store them)',
+      '422 Inserted[0].OrderNbr: a key value cannot hold NUL or an unpaired surrogate (PostgreSQL cannot store them)',
+      '422 Inserted[0].LineNbr: expected a whole number from -2147483648 to 2147483647, got 3000000000',
+      '422 Inserted[0].OrderNbr: a key value is at most 128 characters, got 129',
+      '422 Inserted[0].OrderQty: expected a number below 10^30, got "1e400"',
+      '422 Id: Id is longer than 128 characters (the GUID of the ERP transaction)',
+      '422 Query: Query holds NUL or an unpaired surrogate, which PostgreSQL cannot store',
+    ]);
+  });
+
+  it('stores NUL and lone surrogates outside keys as U+FFFD, in known and unknown columns alike', () => {
+    const body = poBody([poLine(1, { LineDescription: 'Lego\u0000set \udc00', 'Note\u0000': { deep: ['a\ud800b'] } })]);
+    const [row] = notificationOf(read('purchase-orders', body)).inserted;
+    expect(row.values.lineDescription).toBe('Lego\uFFFDset \uFFFD');
+    expect(row.extra).toEqual({ 'Note\uFFFD': { deep: ['a\uFFFDb'] } });
+    expect(createNotificationChecker()('purchase-orders', body).ok).toBe(true);
+  });
+
+  it('keeps quantities exact as decimal text, however many digits', () => {
+    // Written out as Acumatica sends it: a JS number literal here would be rounded before it is sent.
+    const body = poBody([poLine(1, { OrderQty: 0, OpenQty: '1E+3', ReceivedQty: 0.5 })]).replace('"OrderQty":0', '"OrderQty":12345678901.123456');
+    const [row] = notificationOf(read('purchase-orders', body)).inserted;
+    expect(row.values).toMatchObject({ orderQty: '12345678901.123456', openQty: '1000', receivedQty: '0.5' });
   });
 });

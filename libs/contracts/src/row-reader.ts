@@ -1,4 +1,5 @@
 import { describeValue, KIND_EXPECTATIONS, KIND_READERS, WRONG_KIND } from './column-kinds.js';
+import { defineMember, hasUnstorableCharacters, MAX_KEY_LENGTH, storableJson, storableText } from './storable.js';
 import type { ColumnContract, TopicContract } from './columns/index.js';
 
 /** One row of an inquiry's result set, read through its topic's column contract. */
@@ -78,7 +79,7 @@ export function compileRowReader(
   );
 
   // Imported bindings copied to locals: the hot loop below must not pay for a live-binding lookup.
-  const wrongKind = WRONG_KIND;
+  const wrongKind: unknown = WRONG_KIND;
   const readers = columns.map((column) => KIND_READERS[column.kind]);
   const fields = columns.map((column) => column.field);
   const isKey = columns.map((column) => column.key);
@@ -95,6 +96,17 @@ export function compileRowReader(
   const sentValue = new Array<unknown>(columns.length);
   const lastGiven = new Array<unknown>(columns.length).fill(undefined);
   const lastValue = new Array<unknown>(columns.length).fill(undefined);
+
+  /** A column's value as stored, or why PostgreSQL could not store it (ARCHITECTURE rule 10). */
+  const readColumn = (column: number, given: unknown): unknown => {
+    const value = readers[column](given);
+    if (value === wrongKind) return new ValueIssue(`expected ${KIND_EXPECTATIONS[columns[column].kind]}, got ${describeValue(given)}`);
+    if (typeof value !== 'string') return value;
+    if (!isKey[column]) return storableText(value);
+    if (value.length > MAX_KEY_LENGTH) return new ValueIssue(`a key value is at most ${MAX_KEY_LENGTH} characters, got ${value.length}`);
+    if (hasUnstorableCharacters(value)) return new ValueIssue('a key value cannot hold NUL or an unpaired surrogate (PostgreSQL cannot store them)');
+    return value;
+  };
 
   return function readRow(raw, path) {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -124,15 +136,12 @@ export function compileRowReader(
       // Line-level inquiries repeat the header's values on every line: read each distinct value once.
       let value = lastValue[column];
       if (given !== lastGiven[column]) {
-        value = given === null ? null : readers[column](given);
+        value = given === null ? null : readColumn(column, given);
         lastGiven[column] = given;
         lastValue[column] = value;
       }
-      if (value === wrongKind) {
-        (issues ??= []).push({
-          path: `${path}.${captionOf[column]}`,
-          message: `expected ${KIND_EXPECTATIONS[columns[column].kind]}, got ${describeValue(given)}`,
-        });
+      if (value instanceof ValueIssue) {
+        (issues ??= []).push({ path: `${path}.${captionOf[column]}`, message: value.message });
         continue;
       }
       if (isKey[column]) {
@@ -180,7 +189,7 @@ function planShape(
   names.forEach((name, at) => {
     if (columnAt[at] !== EXTRA) return;
     // Unknown columns keep their trimmed caption; on a clash (two spellings of one caption), the raw one.
-    extraNameAt[at] = taken.has(trimmed[at]) ? name : trimmed[at];
+    extraNameAt[at] = storableText(taken.has(trimmed[at]) ? name : trimmed[at]);
     taken.add(extraNameAt[at]);
   });
 
@@ -220,7 +229,12 @@ function missingKey(path: string, column: ColumnContract, captions: readonly str
   };
 }
 
+/** An unknown column, kept as sent, but for the characters PostgreSQL cannot store (see storable.ts). */
 function keepExtra(extra: Record<string, unknown>, name: string, value: unknown): void {
-  if (name === '__proto__') Object.defineProperty(extra, name, { value, enumerable: true, writable: true, configurable: true });
-  else extra[name] = value;
+  defineMember(extra, name, storableJson(value));
+}
+
+/** Why a value cannot be stored; cached per column like a value, so it is a class of its own. */
+class ValueIssue {
+  constructor(readonly message: string) {}
 }
