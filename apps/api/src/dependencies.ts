@@ -1,7 +1,7 @@
 import { createNotificationChecker, loadColumnMapping } from '@wmsi/contracts';
 import { createDb } from '@wmsi/db';
 import { closeDomainQueues, connectForBackgroundWork, connectForRequests, intakeKeys, openDomainQueues } from '@wmsi/queue';
-import { createRedisChangeFeed } from '@wmsi/sync';
+import { startChangeTail } from '@wmsi/change-feed';
 import type { ApiDeps } from '@wmsi/trpc';
 
 export interface ApiConnectionSettings {
@@ -20,7 +20,7 @@ export async function openApiDependencies(settings: ApiConnectionSettings): Prom
   const redis = connectForRequests(settings.redisUrl, onError('Redis (requests)'));
   const background = connectForBackgroundWork(settings.redisUrl, onError('Redis (queues)'));
   const subscriber = connectForBackgroundWork(settings.redisUrl, onError('Redis (change feed)'));
-  const changes = createRedisChangeFeed(subscriber, prefix, onError('change feed'));
+  const changes = startChangeTail({ db, subscriber, prefix, onError: onError('change feed') });
   await changes.ready;
   const queues = openDomainQueues(background, prefix);
   const deps: ApiDeps = {

@@ -1,4 +1,6 @@
-import { addTopicStats, noCounts, statsKey } from '@wmsi/changes';
+import { addTopicStats } from '@wmsi/changes';
+import { noCounts } from '@wmsi/change-feed';
+import { statsKey } from '@wmsi/queue';
 import { startOwnRedisServer, type OwnRedisServer } from '@wmsi/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './testing/gateway.js';

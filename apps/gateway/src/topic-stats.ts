@@ -1,4 +1,4 @@
-import { readAllTopicStats, type TopicStats } from '@wmsi/changes';
+import { readAllTopicStats, type TopicStats } from '@wmsi/change-feed';
 import { TOPICS, type Topic } from '@wmsi/contracts';
 import type { Redis } from 'ioredis';
 

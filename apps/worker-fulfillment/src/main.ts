@@ -1,5 +1,4 @@
 // worker-fulfillment: applies sales-order, shipment and assembly-order changes (picking works from these).
 import { runDomainWorkerProcess } from '@wmsi/changes';
-import { fulfillmentTables } from '@wmsi/fulfillment';
 
-await runDomainWorkerProcess('fulfillment', fulfillmentTables);
+await runDomainWorkerProcess('fulfillment');

@@ -1,5 +1,4 @@
 // worker-receiving: applies purchase-order changes (what the receiving dock works from).
 import { runDomainWorkerProcess } from '@wmsi/changes';
-import { receivingTables } from '@wmsi/receiving';
 
-await runDomainWorkerProcess('receiving', receivingTables);
+await runDomainWorkerProcess('receiving');

@@ -1,4 +1,4 @@
-import { readTopicStats } from '@wmsi/changes';
+import { readTopicStats } from '@wmsi/change-feed';
 import { createChangesTestbed, startWorkerProcess, type ChangesTestbed, type WorkerProcess } from '@wmsi/changes/testing';
 import { nextTimeStamp } from '@wmsi/contracts/testing';
 import { receivingTables } from '@wmsi/receiving';
@@ -63,15 +63,19 @@ describe('two worker processes racing over 1,000 split pairs around the window e
 
     await waitFor(async () => (await countProcessedNotifications(bed)) === 10 + 2 * PAIRS, 60_000, 'every half processed').catch(
       async (error) => {
-        const failed = await bed.timers.getFailed(0, 3);
-        const counts = await bed.timers.getJobCounts();
+        const failed = await bed.queue.getFailed(0, 3);
+        const counts = await bed.queue.getJobCounts();
         throw new Error(
           `${error.message}: ${await countProcessedNotifications(bed)} processed, jobs ${JSON.stringify(counts)}, ` +
             `failed: ${failed.map((job) => job.failedReason).join(' | ')}\n${workers.map((w) => w.output().slice(-2000)).join('\n')}`,
         );
       },
     );
-    await waitFor(async () => (await bed.timers.getJobCountByTypes('active', 'wait', 'delayed')) === 0, 30_000, 'every window ended');
+    await waitFor(
+      async () => (await bed.queue.getJobCountByTypes('active', 'wait', 'delayed')) === 0 && (await bed.pendingWindows()).length === 0,
+      30_000,
+      'every window ended',
+    );
 
     // Every line holds its pair's new state.
     const lines = await bed.db.selectFrom('purchase_order_lines').select(['order_nbr', 'open_qty', 'source_timestamp', 'removed_at']).execute();
@@ -88,7 +92,14 @@ describe('two worker processes racing over 1,000 split pairs around the window e
     }
 
     // Per pair, the changes are one of three stories, never both an update and a removal.
-    const log = await bed.db.selectFrom('change_log').select(['kind', 'document_key']).where('source_timestamp', '!=', setup).orderBy('seq').execute();
+    const log = await bed.db
+      .selectFrom('change_log')
+      .select(['kind', 'document_key'])
+      .where('source_timestamp', '!=', setup)
+      .where('level', '=', 'line')
+      .orderBy('xid')
+      .orderBy('seq')
+      .execute();
     const stories = new Map<string, string[]>();
     for (const change of log) {
       const orderNbr = (change.document_key as { orderNbr: string }).orderNbr;

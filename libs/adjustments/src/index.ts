@@ -1,10 +1,7 @@
-import { topicTables, type TopicTables } from '@wmsi/changes';
+import { TOPIC_TABLES, type TopicTables } from '@wmsi/db';
 
 /** Inventory adjustments and their lines: released ERP quantity changes for reconciliation. */
-export const inventoryAdjustmentTables = topicTables('inventory-adjustments', {
-  document: 'inventory_adjustments',
-  lines: 'inventory_adjustment_lines',
-});
+export const inventoryAdjustmentTables = TOPIC_TABLES['inventory-adjustments'];
 
 /** The topics the adjustments worker applies. */
 export const adjustmentsTables: readonly TopicTables[] = [inventoryAdjustmentTables];

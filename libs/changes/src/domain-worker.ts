@@ -1,26 +1,29 @@
+import { createHash } from 'node:crypto';
+import { changesChannel } from '@wmsi/change-feed';
 import type { Env } from '@wmsi/config';
-import { createNotificationReader, loadColumnMapping, type Topic } from '@wmsi/contracts';
-import { createDb } from '@wmsi/db';
-import { createParkingLot } from '@wmsi/pairing';
+import { createNotificationReader, loadColumnMapping, topicsOf, type Topic } from '@wmsi/contracts';
+import { createDb, TOPIC_TABLES } from '@wmsi/db';
+import { createParkingLot, type EndedWindow, type ParkingLot } from '@wmsi/pairing';
 import {
   connectForBackgroundWork,
   isWindowEnded,
+  notificationJobOptions,
   queueName,
+  WINDOW_ENDED_JOB,
+  windowTimerJobOptions,
+  type AcceptedNotification,
   type DomainJobData,
   type DomainQueue,
 } from '@wmsi/queue';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createChangeHandler, UnknownTopicError } from './change-handler.js';
-import { changesChannel, type ChangeEvent } from './change-log.js';
-import { addCounts, noCounts, type ChangeCounts } from './counts.js';
-import type { TopicTables } from './record-tables.js';
-import { addTopicStats, statsKey } from './stats.js';
+import { createChangeEngine, type ChangeEngine, type EngineOutcome } from './engine.js';
+import { failsEveryTime, isDeadlock } from './failures.js';
+import { addTallies, countEffort } from './stats.js';
 
 export interface DomainWorkerOptions {
   domain: DomainQueue;
-  /** The tables of every topic of the domain (its domain lib declares them). */
-  tables: readonly TopicTables[];
   env: Pick<
     Env,
     | 'DATABASE_URL'
@@ -32,70 +35,52 @@ export interface DomainWorkerOptions {
     | 'WORKER_LOCK_MS'
   >;
   logger: Logger;
+  /** How often the ended pairing windows are looked for when none was due (ms). */
+  sweepIntervalMs?: number;
 }
 
 export interface DomainWorker {
   worker: Worker<DomainJobData>;
-  /** Stops taking jobs, lets the jobs in hand finish, then closes every connection. */
+  /** Stops taking jobs and windows, lets the ones in hand finish, then closes every connection. */
   close(): Promise<void>;
 }
 
+/** Ended windows taken at once: one transaction applies them. */
+const WINDOWS_PER_SWEEP = 200;
+
+interface WorkerDeps {
+  engine: ChangeEngine;
+  parking: ParkingLot;
+  queue: Queue<DomainJobData>;
+  redis: Redis;
+  prefix: string;
+  domain: DomainQueue;
+  logger: Logger;
+}
+
 /**
- * One domain worker: takes the domain queue's jobs (notification batches and pairing-window timers)
- * and applies them through the domain's change handler. Everything a worker app needs besides
- * its process shell (env, signals).
+ * One domain worker: applies the domain queue's jobs (batches of notifications) through the
+ * domain's write engine, and turns the parked rows whose pairing window ended into removals.
+ * Everything a worker app needs besides its process shell (env, signals).
  */
 export async function startDomainWorker(options: DomainWorkerOptions): Promise<DomainWorker> {
   const { domain, env, logger } = options;
   const onRedisError = (error: Error) => logger.warn({ err: error }, 'Redis connection error');
   const redis = connectForBackgroundWork(env.REDIS_URL, onRedisError);
-  const db = createDb(env.DATABASE_URL, {
-    applicationName: `wmsi-worker-${domain}`,
-    maxConnections: env.WORKER_CONCURRENCY + 1,
-  });
-  const timers = new Queue<DomainJobData>(queueName(domain), { connection: redis, prefix: env.REDIS_PREFIX });
-  timers.on('error', onRedisError);
-  const handler = createChangeHandler({
+  const db = createDb(env.DATABASE_URL, { applicationName: `wmsi-worker-${domain}`, maxConnections: env.WORKER_CONCURRENCY + 2 });
+  const queue = new Queue<DomainJobData>(queueName(domain), { connection: redis, prefix: env.REDIS_PREFIX });
+  queue.on('error', onRedisError);
+  const parking = createParkingLot(redis, { prefix: env.REDIS_PREFIX, windowMs: env.PAIRING_WINDOW_MS });
+  const engine = createChangeEngine({
     db,
-    parking: createParkingLot(redis, { prefix: env.REDIS_PREFIX, windowMs: env.PAIRING_WINDOW_MS }),
-    timers,
-    tables: options.tables,
+    parking,
+    domain,
+    tables: topicsOf(domain).map((topic) => TOPIC_TABLES[topic]),
     read: createNotificationReader(loadColumnMapping(env.COLUMN_MAPPING_FILE)),
   });
+  const deps: WorkerDeps = { engine, parking, queue, redis, prefix: env.REDIS_PREFIX, domain, logger };
 
-  // After the commit, for the clients following `sync.changes` through the API processes. A crash
-  // between commit and publish loses the live event, not the change: clients resume from the log.
-  async function publish(events: readonly ChangeEvent[]): Promise<void> {
-    if (events.length > 0) await redis.publish(changesChannel(env.REDIS_PREFIX), JSON.stringify(events));
-  }
-
-  async function process(job: Job<DomainJobData>): Promise<void> {
-    try {
-      if (isWindowEnded(job.data)) {
-        const { topic, events, ...counts } = await handler.endWindow(job.data.parkedKey);
-        await publish(events);
-        if (topic !== undefined) await addTopicStats(redis, env.REDIS_PREFIX, topic, counts, []);
-        return;
-      }
-      const perTopic = new Map<Topic, { counts: ChangeCounts; lags: number[] }>();
-      for (const accepted of job.data.notifications) {
-        const { events, ...counts } = await handler.applyNotification(accepted);
-        await publish(events);
-        const topic = accepted.topic as Topic;
-        const total = perTopic.get(topic) ?? { counts: noCounts(), lags: [] };
-        perTopic.set(topic, total);
-        addCounts(total.counts, counts);
-        if (counts.applied > 0) total.lags.push(Date.now() - Date.parse(accepted.acceptedAt));
-      }
-      for (const [topic, { counts, lags }] of perTopic) await addTopicStats(redis, env.REDIS_PREFIX, topic, counts, lags);
-    } catch (error) {
-      // No retry routes a topic to a worker that does not apply it: straight to the dead-letter set.
-      if (error instanceof UnknownTopicError) throw new UnrecoverableError(error.message);
-      throw error;
-    }
-  }
-
-  const worker = new Worker<DomainJobData>(queueName(domain), process, {
+  const worker = new Worker<DomainJobData>(queueName(domain), (job) => processJob(deps, job), {
     connection: connectForBackgroundWork(env.REDIS_URL, onRedisError),
     prefix: env.REDIS_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
@@ -105,25 +90,144 @@ export async function startDomainWorker(options: DomainWorkerOptions): Promise<D
     maxStalledCount: 3,
   });
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-  worker.on('failed', (job, error) => {
-    if (job === undefined) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
-    const where = { job: job.id, name: job.name, attempt: job.attemptsMade, err: error };
-    if (final) logger.error(where, 'job failed for good: kept in the dead-letter set (failed jobs) with its reason');
-    else logger.warn(where, 'job failed; it will be retried with back-off');
-    const topics = isWindowEnded(job.data) ? [] : [...new Set(job.data.notifications.map((n) => n.topic as Topic))];
-    for (const topic of topics) redis.hincrby(statsKey(env.REDIS_PREFIX, topic), 'failures', 1).catch(() => undefined);
-  });
+  worker.on('failed', (job, error) => reportFailure(deps, job, error));
+  const sweeper = startSweeper(deps, { leaseMs: env.WORKER_LOCK_MS, intervalMs: options.sweepIntervalMs ?? 100 });
   await worker.waitUntilReady();
-  logger.info({ domain, topics: handler.topics, concurrency: env.WORKER_CONCURRENCY }, 'worker ready');
+  logger.info({ domain, topics: engine.topics, concurrency: env.WORKER_CONCURRENCY }, 'worker ready');
 
   return {
     worker,
     async close() {
-      await worker.close();
-      await timers.close();
+      await Promise.all([worker.close(), sweeper.stop()]);
+      await queue.close();
       redis.disconnect();
       await db.destroy();
     },
   };
+}
+
+/** After each commit: the figures, and a wake-up for the API processes' feeds. */
+async function report(deps: WorkerDeps, outcome: EngineOutcome): Promise<void> {
+  await addTallies(deps.redis, deps.prefix, outcome.tallies);
+  const last = outcome.events.at(-1);
+  if (last !== undefined) await deps.redis.publish(changesChannel(deps.prefix), last.id);
+}
+
+async function processJob(deps: WorkerDeps, job: Job<DomainJobData>): Promise<void> {
+  if (isWindowEnded(job.data)) {
+    await report(deps, await deps.engine.endWindow(job.data.parkedKey));
+    return;
+  }
+  const notifications = job.data.notifications;
+  if (job.attemptsMade > 0) await countEffort(deps.redis, deps.prefix, topicsIn(notifications), 'retries');
+  try {
+    await report(deps, await deps.engine.applyNotifications(notifications));
+    return;
+  } catch (error) {
+    if (!failsEveryTime(error)) throw error;
+    // A notification that fails by itself is dead-lettered at once, with its reason.
+    if (notifications.length === 1) throw new UnrecoverableError(reasonOf(error));
+  }
+  // One of the batch's notifications fails whatever the moment: apply them one by one, and set
+  // aside the ones that fail by themselves so the others are applied now.
+  for (const accepted of notifications) {
+    try {
+      await report(deps, await deps.engine.applyNotifications([accepted]));
+    } catch (error) {
+      if (!failsEveryTime(error)) throw error;
+      await setAside(deps, accepted, error);
+    }
+  }
+}
+
+/** A notification that fails by itself becomes a job of its own, which ends in the dead-letter set with its reason. */
+async function setAside(deps: WorkerDeps, accepted: AcceptedNotification, error: unknown): Promise<void> {
+  deps.logger.warn({ intakeId: accepted.intakeId, topic: accepted.topic, err: error }, 'notification set aside: it fails by itself; the rest of its job is applied');
+  await deps.queue.add('alone', { notifications: [accepted] }, { ...notificationJobOptions, jobId: `alone-${accepted.intakeId}` });
+}
+
+function reportFailure(deps: WorkerDeps, job: Job<DomainJobData> | undefined, error: Error): void {
+  if (job === undefined) return;
+  const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+  const where = { job: job.id, name: job.name, attempt: job.attemptsMade, err: error };
+  if (final) deps.logger.error(where, 'job failed for good: kept in the dead-letter set (failed jobs) with its reason');
+  else deps.logger.warn(where, 'job failed; it will be retried with back-off');
+  const topics = isWindowEnded(job.data) ? topicsFromKey(job.data.parkedKey) : topicsIn(job.data.notifications);
+  const counted = [countEffort(deps.redis, deps.prefix, topics, 'failures')];
+  if (isDeadlock(error)) counted.push(countEffort(deps.redis, deps.prefix, topics, 'deadlocks'));
+  Promise.all(counted).catch(() => undefined);
+}
+
+function topicsIn(notifications: readonly AcceptedNotification[]): Topic[] {
+  return [...new Set(notifications.map((n) => n.topic as Topic))];
+}
+
+/** A parked key names its topic: `<prefix>:{pairing}:parked:<topic>:...`. */
+function topicsFromKey(parkedKey: string): Topic[] {
+  const topic = /:\{pairing\}:parked:([a-z-]+):/.exec(parkedKey)?.[1];
+  return topic === undefined ? [] : [topic as Topic];
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The durable timers of parked rows: a loop that takes the rows whose window ended (a lease each,
+ * so rows taken by a process that dies are taken again) and applies their removals in batches.
+ */
+function startSweeper(deps: WorkerDeps, { leaseMs, intervalMs }: { leaseMs: number; intervalMs: number }) {
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const loop = (async () => {
+    while (!stopping) {
+      let taken: EndedWindow[] = [];
+      try {
+        taken = await deps.parking.takeEnded(deps.domain, { limit: WINDOWS_PER_SWEEP, leaseMs });
+        if (taken.length > 0) await applyRemovals(deps, taken);
+      } catch (error) {
+        // Their leases run out and they are taken again.
+        deps.logger.warn({ err: error, windows: taken.length }, 'ended pairing windows not applied yet; retrying');
+        await pause(1_000);
+        continue;
+      }
+      if (taken.length < WINDOWS_PER_SWEEP && !stopping) await pause(intervalMs);
+    }
+  })();
+  return {
+    async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+async function applyRemovals(deps: WorkerDeps, taken: readonly EndedWindow[]): Promise<void> {
+  try {
+    await report(deps, await deps.engine.applyEndedWindows(taken));
+    return;
+  } catch (error) {
+    if (!failsEveryTime(error)) throw error;
+  }
+  // One of them fails whatever the moment: the others are applied one by one.
+  for (const window of taken) {
+    try {
+      await report(deps, await deps.engine.applyEndedWindows([window]));
+    } catch (error) {
+      if (!failsEveryTime(error)) throw error;
+      // A removal that fails by itself becomes a job of its own: retried, then dead-lettered with its reason.
+      deps.logger.warn({ parkedKey: window.key, err: error }, 'removal set aside as a job of its own');
+      await deps.queue.add(WINDOW_ENDED_JOB, { parkedKey: window.key }, { ...windowTimerJobOptions, jobId: `window-${createHash('sha1').update(window.key).digest('hex')}` });
+      await deps.parking.release(deps.domain, [window.key]);
+    }
+  }
 }

@@ -1,14 +1,9 @@
-export {
-  createChangeHandler,
-  UnknownTopicError,
-  type ChangeHandler,
-  type ChangeHandlerOptions,
-  type ChangeOutcome,
-} from './change-handler.js';
-export { changesChannel, toChangeEvent, type AppliedChange, type ChangeEvent, type ChangeKind } from './change-log.js';
-export { COUNT_NAMES, addCounts, noCounts, type ChangeCounts } from './counts.js';
+export { applyUnits, type AppliedBatch, type AppliedUnit } from './apply-units.js';
+export { createChangeEngine, UnknownTopicError, type ChangeEngine, type ChangeEngineOptions, type EngineOutcome, type TopicTally } from './engine.js';
 export { startDomainWorker, type DomainWorker, type DomainWorkerOptions } from './domain-worker.js';
+export { failsEveryTime } from './failures.js';
+export { planTopic, type LogEntry, type RecordWrite, type StoredState, type TopicPlan } from './plan.js';
 export { rowsDigest } from './processed.js';
-export { columnName, topicTables, type RecordTable, type StoredColumn, type TopicTables } from './record-tables.js';
-export { addTopicStats, readAllTopicStats, readTopicStats, statsKey, type TopicStats } from './stats.js';
+export { addTallies, addTopicStats } from './stats.js';
 export { runDomainWorkerProcess } from './worker-process.js';
+export type { Candidate, ChangeSource, WorkUnit } from './work-unit.js';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Notification, Row } from '@wmsi/contracts';
-import type { Executor } from './record-writes.js';
 
 /**
  * A digest of a notification's rows. A redelivery carries the same rows and so the same digest;
@@ -20,26 +19,4 @@ export interface ProcessedMark {
   topic: string;
   timeStamp: string;
   intakeId?: string;
-}
-
-/**
- * Records, inside the transaction that applies it, that a notification is processed. Returns false
- * when it already was: a concurrent redelivery waits here on the primary key until the first commits,
- * then sees it, so two deliveries never both apply.
- */
-export async function markProcessed(db: Executor, mark: ProcessedMark): Promise<boolean> {
-  const inserted = await db
-    .insertInto('processed_notifications')
-    .values({
-      query: mark.query,
-      notification_id: mark.notificationId,
-      rows_digest: mark.rowsDigest,
-      topic: mark.topic,
-      source_timestamp: mark.timeStamp,
-      intake_id: mark.intakeId ?? null,
-    })
-    .onConflict((conflict) => conflict.doNothing())
-    .returning('rows_digest')
-    .executeTakeFirst();
-  return inserted !== undefined;
 }

@@ -1,7 +1,7 @@
 import type { Row } from '@wmsi/contracts';
 import { describe, expect, it } from 'vitest';
 import { rowsDigest } from './processed.js';
-import { columnName, topicTables } from './record-tables.js';
+import { columnName, topicTables } from '@wmsi/db';
 
 const row = (lineNbr: number, openQty: number): Row => ({
   key: { orderType: 'Normal', orderNbr: 'PO1', lineNbr },

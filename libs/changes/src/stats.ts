@@ -1,74 +1,36 @@
-import { TOPICS, type Topic } from '@wmsi/contracts';
+import { COUNT_NAMES, type ChangeCounts } from '@wmsi/change-feed';
+import type { Topic } from '@wmsi/contracts';
 import { statsKey } from '@wmsi/queue';
 import type { Redis } from 'ioredis';
-import { COUNT_NAMES, type ChangeCounts } from './counts.js';
+import type { TopicTally } from './engine.js';
 
 /**
- * Per-topic processing counts, kept in Redis so every worker process adds to one total that the
- * gateway's /metrics and the API's `sync.status` read. Counts are added after the commit: a crash in
- * between can lose a few from the figures, never from the data.
+ * Adds a batch's figures to every topic's totals in Redis, in one round trip (read by /metrics and
+ * `sync.status` through @wmsi/change-feed's readAllTopicStats).
  */
-export { statsKey };
-
-export interface TopicStats extends ChangeCounts {
-  /** Sum and count of the lag from acceptance (202) to commit, for an average. */
-  lagMsSum: number;
-  lagCount: number;
-  /** When this topic last had a change applied (ms since the epoch), or null. */
-  lastAppliedAt: number | null;
-  /** Notifications the dispatcher handed to the workers, and when it last did. */
-  received: number;
-  lastReceivedAt: number | null;
-  /** Failed job attempts (each retry counts). */
-  failures: number;
-}
-
-export async function addTopicStats(
-  redis: Redis,
-  prefix: string,
-  topic: Topic,
-  counts: ChangeCounts,
-  lagsMs: readonly number[],
-): Promise<void> {
-  const key = statsKey(prefix, topic);
+export async function addTallies(redis: Redis, prefix: string, tallies: ReadonlyMap<Topic, TopicTally>): Promise<void> {
+  if (tallies.size === 0) return;
   const pipeline = redis.multi();
-  for (const name of COUNT_NAMES) if (counts[name] !== 0) pipeline.hincrby(key, name, counts[name]);
-  if (lagsMs.length > 0) {
-    pipeline.hincrby(key, 'lagMsSum', Math.round(lagsMs.reduce((sum, lag) => sum + lag, 0)));
-    pipeline.hincrby(key, 'lagCount', lagsMs.length);
+  for (const [topic, tally] of tallies) {
+    const key = statsKey(prefix, topic);
+    for (const name of COUNT_NAMES) if (tally[name] !== 0) pipeline.hincrby(key, name, tally[name]);
+    if (tally.lagsMs.length > 0) {
+      pipeline.hincrby(key, 'lagMsSum', Math.round(tally.lagsMs.reduce((sum, lag) => sum + lag, 0)));
+      pipeline.hincrby(key, 'lagCount', tally.lagsMs.length);
+    }
+    if (tally.applied > 0) pipeline.hset(key, 'lastAppliedAt', Date.now());
   }
-  if (counts.applied > 0) pipeline.hset(key, 'lastAppliedAt', Date.now());
   await pipeline.exec();
 }
 
-export async function readTopicStats(redis: Redis, prefix: string, topic: Topic): Promise<TopicStats> {
-  return statsOf(await redis.hgetall(statsKey(prefix, topic)));
+/** Counts one event of how the work went (`failures`, `retries`, `deadlocks`) for each topic. */
+export async function countEffort(redis: Redis, prefix: string, topics: Iterable<Topic>, name: 'failures' | 'retries' | 'deadlocks'): Promise<void> {
+  const pipeline = redis.multi();
+  for (const topic of new Set(topics)) pipeline.hincrby(statsKey(prefix, topic), name, 1);
+  await pipeline.exec();
 }
 
-/** Every topic's totals in one round trip; a topic nothing happened to yet reads as zeros. */
-export async function readAllTopicStats(redis: Redis, prefix: string): Promise<Record<Topic, TopicStats>> {
-  const pipeline = redis.pipeline();
-  for (const topic of TOPICS) pipeline.hgetall(statsKey(prefix, topic));
-  const replies = (await pipeline.exec()) ?? [];
-  return Object.fromEntries(
-    TOPICS.map((topic, i) => {
-      const [error, hash] = replies[i] ?? [new Error(`no reply for ${topic}`), null];
-      if (error) throw error;
-      return [topic, statsOf(hash as Record<string, string>)];
-    }),
-  ) as Record<Topic, TopicStats>;
-}
-
-function statsOf(hash: Record<string, string>): TopicStats {
-  const number = (name: string) => Number(hash[name] ?? 0);
-  const time = (name: string) => (hash[name] === undefined ? null : Number(hash[name]));
-  return {
-    ...(Object.fromEntries(COUNT_NAMES.map((name) => [name, number(name)])) as unknown as ChangeCounts),
-    lagMsSum: number('lagMsSum'),
-    lagCount: number('lagCount'),
-    lastAppliedAt: time('lastAppliedAt'),
-    received: number('received'),
-    lastReceivedAt: time('lastReceivedAt'),
-    failures: number('failures'),
-  };
+/** One topic's counts and lags added to its totals (what a batch of that topic alone adds). */
+export async function addTopicStats(redis: Redis, prefix: string, topic: Topic, counts: ChangeCounts, lagsMs: readonly number[]): Promise<void> {
+  await addTallies(redis, prefix, new Map([[topic, { ...counts, lagsMs: [...lagsMs] }]]));
 }

@@ -3,16 +3,15 @@ import type { DomainQueue } from '@wmsi/queue';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { startDomainWorker } from './domain-worker.js';
-import type { TopicTables } from './record-tables.js';
 
 /**
  * The whole life of a worker app's process: config, start, and a graceful stop on SIGTERM/SIGINT
  * (the jobs in hand finish; a job cut short by a crash is retried by BullMQ, exactly once in effect).
  */
-export async function runDomainWorkerProcess(domain: DomainQueue, tables: readonly TopicTables[]): Promise<void> {
+export async function runDomainWorkerProcess(domain: DomainQueue): Promise<void> {
   const env = loadEnv();
   const logger = pino({ name: `worker-${domain}`, level: env.LOG_LEVEL });
-  const running = await startDomainWorker({ domain, tables, env, logger });
+  const running = await startDomainWorker({ domain, env, logger });
   closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'stopping after an unexpected error');
     else logger.info(`${signal}: finishing the jobs in hand`);

@@ -32,3 +32,15 @@ export {
   type QuarantineReason,
 } from './quarantine.js';
 export { findApiToken, insertApiToken, listApiTokens, revokeApiToken, type ApiToken } from './api-tokens.js';
+export {
+  columnName,
+  documentKeyOf,
+  documentKeyValues,
+  isHeaderOnly,
+  topicTables,
+  TOPIC_TABLES,
+  type RecordTable,
+  type SqlType,
+  type StoredColumn,
+  type TopicTables,
+} from './record-tables.js';

@@ -1,16 +1,13 @@
-import { topicTables, type TopicTables } from '@wmsi/changes';
+import { TOPIC_TABLES, type TopicTables } from '@wmsi/db';
 
 /** Sales orders: the demand. */
-export const salesOrderTables = topicTables('sales-orders', { document: 'sales_orders', lines: 'sales_order_lines' });
+export const salesOrderTables = TOPIC_TABLES['sales-orders'];
 
 /** Shipments: what is picked and shipped. */
-export const shipmentTables = topicTables('shipments', { document: 'shipments', lines: 'shipment_lines' });
+export const shipmentTables = TOPIC_TABLES.shipments;
 
 /** Assembly orders: kits built from component lines. */
-export const assemblyOrderTables = topicTables('assembly-orders', {
-  document: 'assembly_orders',
-  lines: 'assembly_order_components',
-});
+export const assemblyOrderTables = TOPIC_TABLES['assembly-orders'];
 
 /** The topics the fulfillment worker applies. */
 export const fulfillmentTables: readonly TopicTables[] = [salesOrderTables, shipmentTables, assemblyOrderTables];

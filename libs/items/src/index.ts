@@ -1,7 +1,7 @@
-import { topicTables, type TopicTables } from '@wmsi/changes';
+import { TOPIC_TABLES, type TopicTables } from '@wmsi/db';
 
 /** The item master: one record per stock item. */
-export const stockItemTables = topicTables('stock-items', { document: 'stock_items' });
+export const stockItemTables = TOPIC_TABLES['stock-items'];
 
 /** The topics the items worker applies. */
 export const itemsTables: readonly TopicTables[] = [stockItemTables];

@@ -1,10 +1,7 @@
-import { topicTables, type TopicTables } from '@wmsi/changes';
+import { TOPIC_TABLES, type TopicTables } from '@wmsi/db';
 
 /** Purchase orders and their lines: what the receiving dock expects. */
-export const purchaseOrderTables = topicTables('purchase-orders', {
-  document: 'purchase_orders',
-  lines: 'purchase_order_lines',
-});
+export const purchaseOrderTables = TOPIC_TABLES['purchase-orders'];
 
 /** The topics the receiving worker applies. */
 export const receivingTables: readonly TopicTables[] = [purchaseOrderTables];

@@ -1,4 +1,4 @@
-import { readAllTopicStats } from '@wmsi/changes';
+import { readAllTopicStats } from '@wmsi/change-feed';
 import { TOPICS, domainOf } from '@wmsi/contracts';
 import { intakeBacklog } from '@wmsi/intake';
 import { DOMAIN_QUEUES } from '@wmsi/queue';

@@ -1,4 +1,6 @@
-import { addTopicStats, noCounts, topicTables, type ChangeEvent } from '@wmsi/changes';
+import { addTopicStats } from '@wmsi/changes';
+import { noCounts, type ChangeEvent } from '@wmsi/change-feed';
+import { topicTables } from '@wmsi/db';
 import { accepted, createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
 import { createNotificationChecker } from '@wmsi/contracts';
 import { nextTimeStamp, notificationBody, stockItemBody } from '@wmsi/contracts/testing';
@@ -6,10 +8,9 @@ import { quarantineBody } from '@wmsi/db';
 import { notificationJobOptions, queueName } from '@wmsi/queue';
 import { Worker } from 'bullmq';
 import { router, type ApiDeps } from '@wmsi/trpc';
-import { createRouterTestbed, createLocalChangeSource } from '@wmsi/trpc/testing';
+import { createRouterTestbed } from '@wmsi/trpc/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followChanges } from './change-stream.js';
 import { syncRouter } from './router.js';
 
 const stockItems = [topicTables('stock-items', { document: 'stock_items' })];
@@ -98,23 +99,29 @@ describe('sync: status, quarantine, dead letters, replay, the change stream', ()
     expect(codeOf(await api.anonymous().sync.status().catch((e: unknown) => e))).toBe('UNAUTHORIZED');
   });
 
-  it('streams changes filtered by topic and warehouse, starting with those missed after lastEventId', async () => {
-    const t1 = nextTimeStamp();
-    const first = await bed.apply('stock-items', stockItemBody({ inventoryId: 'FEED1', timeStamp: t1 }));
+  it('streams changes filtered by topic and warehouse, starting with those missed after lastEventId, then live', async () => {
+    const first = await bed.apply('stock-items', stockItemBody({ inventoryId: 'FEED1' }));
     await bed.apply('stock-items', stockItemBody({ inventoryId: 'FEED2' }));
-    const source = createLocalChangeSource();
-    const abort = new AbortController();
-    const stream = followChanges(bed.db, source, { topics: ['stock-items'], warehouse: 'MAIN' }, first.events[0].seq, abort.signal);
-    const seen: ChangeEvent[] = [];
-    const reading = (async () => {
-      for await (const event of stream) seen.push(event);
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const live = { ...first.events[0], seq: '999999', rowKey: { inventoryId: 'LIVE' } };
-    source.emit([live, { ...live, seq: '1000000', warehouse: 'EAST' }, { ...live, seq: '1000001', topic: 'purchase-orders' as const }]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    abort.abort();
-    await reading;
-    expect(seen.map((event) => event.rowKey.inventoryId)).toEqual(['FEED2', 'LIVE']);
+    await bed.apply('stock-items', stockItemBody({ inventoryId: 'FEED3', defaultWarehouse: 'EAST' }));
+    const desktop = await api.as('desktop');
+    const stream = (await desktop.sync.changes({ topics: ['stock-items'], warehouse: 'MAIN', lastEventId: first.events[0]!.id })) as AsyncIterable<[string, ChangeEvent]>;
+    const seen: string[] = [];
+    const live = setTimeout(() => void bed.apply('stock-items', stockItemBody({ inventoryId: 'LIVE' })), 200);
+    for await (const [id, event] of stream) {
+      expect(id).toBe(event.id);
+      seen.push(String(event.rowKey.inventoryId));
+      if (seen.length === 2) break;
+    }
+    clearTimeout(live);
+    expect(seen).toEqual(['FEED2', 'LIVE']);
+  });
+
+  it('answers RESYNC_REQUIRED to a lastEventId that is not one of its ids', async () => {
+    const desktop = await api.as('desktop');
+    const refused = await (async () => {
+      for await (const _ of (await desktop.sync.changes({ lastEventId: '12345' })) as AsyncIterable<unknown>) return 'streamed';
+      return 'ended';
+    })().catch((error: unknown) => error);
+    expect(codeOf(refused)).toBe('PRECONDITION_FAILED');
   });
 });

@@ -1,15 +1,9 @@
-import type { ChangeEvent } from '@wmsi/changes';
+import type { ChangeTail } from '@wmsi/change-feed';
 import type { NotificationChecker } from '@wmsi/contracts';
 import type { Database } from '@wmsi/db';
 import type { DomainQueues, IntakeKeys } from '@wmsi/queue';
 import type { Redis } from 'ioredis';
 import type { Caller } from './tokens.js';
-
-/** Committed changes as they happen, fanned out inside one API process (fed through Redis). */
-export interface ChangeSource {
-  /** Calls `listener` with every batch of changes published after this call; returns the unsubscribe. */
-  subscribe(listener: (events: readonly ChangeEvent[]) => void): () => void;
-}
 
 /** What every procedure may use: the stores, never a global. */
 export interface ApiDeps {
@@ -18,7 +12,8 @@ export interface ApiDeps {
   prefix: string;
   intake: IntakeKeys;
   queues: DomainQueues;
-  changes: ChangeSource;
+  /** The change log as this process follows it: every `sync.changes` stream reads from it. */
+  changes: ChangeTail;
   /** The gateway's check with the current column mapping: what a replay must pass. */
   checkNotification: NotificationChecker;
   /** The per-token rate limit: false when the caller used up its calls for now. */

@@ -12,6 +12,10 @@ export const APP_ERROR_CODES = {
   NOT_OPEN: 'UNPROCESSABLE_CONTENT',
   /** A quarantined body that still does not pass the column contract, or a job that is not dead. */
   NOT_REPLAYABLE: 'UNPROCESSABLE_CONTENT',
+  /** A change-feed cursor older than the log keeps (or not one the feed gave): re-read the snapshot. */
+  RESYNC_REQUIRED: 'PRECONDITION_FAILED',
+  /** A client operation id used before for another receipt, pick or count. */
+  OPERATION_ID_REUSED: 'CONFLICT',
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
 export type AppErrorCode = keyof typeof APP_ERROR_CODES;

@@ -1,4 +1,4 @@
-export { createContextInner, type ApiDeps, type ChangeSource, type Context } from './context.js';
+export { createContextInner, type ApiDeps, type Context } from './context.js';
 export { APP_ERROR_CODES, AppError, type AppErrorCode } from './errors.js';
 export { decodeCursor, encodeCursor, pageInput, pageOf } from './pagination.js';
 export { bearerToken, issueToken, revokeToken, ROLES, verifyToken, type Caller, type Role } from './tokens.js';

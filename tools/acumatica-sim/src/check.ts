@@ -1,5 +1,5 @@
 import { adjustmentsTables } from '@wmsi/adjustments';
-import type { TopicTables } from '@wmsi/changes';
+import type { TopicTables } from '@wmsi/db';
 import type { WmsClient } from '@wmsi/client';
 import type { Topic } from '@wmsi/contracts';
 import type { Database } from '@wmsi/db';

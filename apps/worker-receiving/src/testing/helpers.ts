@@ -20,7 +20,7 @@ export async function enqueue(bed: ChangesTestbed, bodies: readonly string[], pe
     const notifications = bodies.slice(i, i + perJob).map((body) => accepted('purchase-orders', body));
     jobs.push({ name: 'receiving', data: { notifications }, opts: { ...notificationJobOptions, jobId: notifications[0].intakeId } });
   }
-  await bed.timers.addBulk(jobs);
+  await bed.queue.addBulk(jobs);
 }
 
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

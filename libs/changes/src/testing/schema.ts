@@ -1,6 +1,5 @@
-import type { Database } from '@wmsi/db';
+import type { Database, TopicTables } from '@wmsi/db';
 import { sql } from 'kysely';
-import type { TopicTables } from '../record-tables.js';
 
 /**
  * Columns the declared tables need that the migrated schema lacks or types differently, as

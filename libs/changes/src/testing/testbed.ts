@@ -1,21 +1,14 @@
+import type { ChangeEvent } from '@wmsi/change-feed';
+import { noCounts, type ChangeCounts } from '@wmsi/change-feed';
 import { loadEnv } from '@wmsi/config';
-import { createNotificationReader, type Topic } from '@wmsi/contracts';
+import { createNotificationReader, topicsOf, type Topic } from '@wmsi/contracts';
+import { TOPIC_TABLES, type TopicTables } from '@wmsi/db';
 import { createTestDatabase } from '@wmsi/db/testing';
 import { createParkingLot } from '@wmsi/pairing';
-import {
-  connectForBackgroundWork,
-  isWindowEnded,
-  queueName,
-  waitUntilReady,
-  type AcceptedNotification,
-  type DomainJobData,
-  type DomainQueue,
-} from '@wmsi/queue';
+import { connectForBackgroundWork, queueName, waitUntilReady, type AcceptedNotification, type DomainJobData, type DomainQueue } from '@wmsi/queue';
 import { deleteKeysWithPrefix, ignoreConnectionErrors, testPrefix } from '@wmsi/queue/testing';
 import { Queue } from 'bullmq';
-import { createChangeHandler } from '../change-handler.js';
-import { addCounts, noCounts } from '../counts.js';
-import type { TopicTables } from '../record-tables.js';
+import { createChangeEngine, type EngineOutcome } from '../engine.js';
 
 let intakeSequence = 0;
 
@@ -25,24 +18,40 @@ export function accepted(topic: Topic, body: string, acceptedAt = new Date()): A
   return { intakeId: `${acceptedAt.getTime()}-${intakeSequence}`, topic, acceptedAt: acceptedAt.toISOString(), body };
 }
 
+/** What applying did to one topic, with the changes it committed (as tests read it). */
+export type TopicOutcome = ChangeCounts & { events: ChangeEvent[] };
+
+/** One topic's counts of an engine outcome, with its events. */
+export function outcomeOf(outcome: EngineOutcome, topic: Topic): TopicOutcome {
+  const { lagsMs: _lags, ...counts } = outcome.tallies.get(topic) ?? { ...noCounts(), lagsMs: [] };
+  return { ...counts, events: outcome.events.filter((event) => event.topic === topic) };
+}
+
+/** Every topic's counts of an engine outcome, summed, with its events. */
+function summed(outcome: EngineOutcome): TopicOutcome {
+  const total: ChangeCounts = noCounts();
+  for (const tally of outcome.tallies.values()) for (const name of Object.keys(total) as Array<keyof ChangeCounts>) total[name] += tally[name];
+  return { ...total, events: outcome.events };
+}
+
 /**
- * A change handler on real PostgreSQL (a fresh migrated database) and real Redis (a key prefix of
- * its own), for one domain's tables. Window timers are real delayed jobs; `endWindows()` fires the
- * ones that are due, as the domain worker would, so tests decide when a window ends.
+ * The write engine of one domain on real PostgreSQL (a fresh migrated database) and real Redis (a
+ * key prefix of its own). Parked rows wait in the real deadlines set; `endWindows()` applies every
+ * one of them now, as the domain worker does once their windows end, so tests decide when.
  */
-export async function createChangesTestbed(options: { domain: DomainQueue; tables: readonly TopicTables[]; windowMs?: number }) {
+export async function createChangesTestbed(options: { domain: DomainQueue; tables?: readonly TopicTables[]; windowMs?: number }) {
   const windowMs = options.windowMs ?? 300;
   const database = await createTestDatabase();
   const prefix = testPrefix();
   const redis = connectForBackgroundWork(loadEnv().REDIS_URL, ignoreConnectionErrors);
   await waitUntilReady(redis);
-  const timers = new Queue<DomainJobData>(queueName(options.domain), { connection: redis, prefix });
+  const queue = new Queue<DomainJobData>(queueName(options.domain), { connection: redis, prefix });
   const parking = createParkingLot(redis, { prefix, windowMs });
-  const handler = createChangeHandler({
+  const engine = createChangeEngine({
     db: database.db,
     parking,
-    timers,
-    tables: options.tables,
+    domain: options.domain,
+    tables: options.tables ?? topicsOf(options.domain).map((topic) => TOPIC_TABLES[topic]),
     read: createNotificationReader(),
   });
 
@@ -51,31 +60,25 @@ export async function createChangesTestbed(options: { domain: DomainQueue; table
     databaseUrl: database.url,
     redis,
     prefix,
-    timers,
+    queue,
     parking,
-    handler,
+    engine,
     windowMs,
-    apply: (topic: Topic, body: string) => handler.applyNotification(accepted(topic, body)),
-    /** Keys of the parked rows whose timers are still pending. */
-    pendingWindows: async () => {
-      const jobs = await timers.getDelayed();
-      return jobs.flatMap((job) => (isWindowEnded(job.data) ? [job.data.parkedKey] : []));
-    },
-    /** Fires every pending window timer now (due or not), in parking order; returns the summed counts. */
+    /** Applies one notification as a job of its own would. */
+    apply: async (topic: Topic, body: string) => outcomeOf(await engine.applyNotifications([accepted(topic, body)]), topic),
+    /** Applies notifications as one job (one batch). */
+    applyBatch: async (batch: readonly AcceptedNotification[]) => summed(await engine.applyNotifications(batch)),
+    /** Keys of the parked rows still waiting for their window. */
+    pendingWindows: () => parking.waiting(options.domain),
+    /** Ends every pending window now (due or not), in one batch; returns the summed counts. */
     endWindows: async () => {
-      const total = noCounts();
-      const jobs = (await timers.getDelayed()).sort((a, b) => a.timestamp - b.timestamp);
-      for (const job of jobs) {
-        if (!isWindowEnded(job.data)) continue;
-        addCounts(total, await handler.endWindow(job.data.parkedKey));
-        await job.remove();
-      }
-      return total;
+      const ended = await parking.takeEnded(options.domain, { limit: 10_000, leaseMs: 60_000, everything: true });
+      return summed(await engine.applyEndedWindows(ended));
     },
-    changeLog: () => database.db.selectFrom('change_log').selectAll().orderBy('seq').execute(),
+    changeLog: () => database.db.selectFrom('change_log').selectAll().orderBy('xid').orderBy('seq').execute(),
     cleanup: async () => {
-      await timers.obliterate({ force: true }).catch(() => undefined);
-      await timers.close();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
       await deleteKeysWithPrefix(redis, prefix).catch(() => 0);
       redis.disconnect();
       await database.drop();

@@ -1,6 +1,6 @@
 import type { Topic } from '@wmsi/contracts';
 import { notificationJobOptions, type DomainQueue } from '@wmsi/queue';
-import type { TopicTables } from '../record-tables.js';
+import type { TopicTables } from '@wmsi/db';
 import { accepted, createChangesTestbed } from './testbed.js';
 import { startWorkerProcess } from './worker-process.js';
 
@@ -24,7 +24,7 @@ export async function applyThroughWorkerApp(options: {
       REDIS_PREFIX: bed.prefix,
       WORKER_LOCK_MS: '1000',
     });
-    await bed.timers.add(options.domain, { notifications: [accepted(options.topic, options.body)] }, notificationJobOptions);
+    await bed.queue.add(options.domain, { notifications: [accepted(options.topic, options.body)] }, notificationJobOptions);
     const deadline = Date.now() + 15_000;
     while ((await bed.changeLog()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const exitCode = await worker.kill('SIGTERM');

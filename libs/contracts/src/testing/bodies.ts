@@ -115,6 +115,7 @@ export interface StockItemBodyOptions extends Omit<DocumentBodyOptions, 'lines' 
   itemStatus?: string;
   /** When given, each item also arrives in Deleted with this status: a status change. */
   previousStatus?: string;
+  defaultWarehouse?: string;
 }
 
 export function stockItemBody(options: StockItemBodyOptions = {}): string {
@@ -138,7 +139,7 @@ export function stockItemBody(options: StockItemBodyOptions = {}): string {
       VolumeUOM: pad('M3'),
       Barcode: `40012345${String(n).padStart(5, '0')}`,
       LotSerialClass: null,
-      DefaultWarehouse: pad('MAIN'),
+      DefaultWarehouse: pad(options.defaultWarehouse ?? 'MAIN'),
       LastModifiedDateTime: state === 'after' ? '2024-05-06T09:30:12.47' : '2024-05-05T15:16:23.1',
     }),
   );

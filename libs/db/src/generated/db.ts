@@ -83,23 +83,47 @@ export interface ChangeLog {
   before: Json | null;
   document_key: Json;
   kind: string;
+  level: Generated<string>;
   notification_id: string;
+  previous_warehouse: string | null;
   query: string;
   row_key: Json;
   seq: Generated<Int8>;
   source_timestamp: Numeric;
   topic: string;
   warehouse: string | null;
+  xid: Generated<string>;
+}
+
+export interface ChangeLogHorizon {
+  pruned_at: Generated<Timestamp>;
+  pruned_through_seq: Int8;
+  pruned_through_xid: string;
+  singleton: Generated<boolean>;
 }
 
 export interface CycleCounts {
   id: Generated<Int8>;
   inventory_id: string;
   location: Generated<string>;
+  operation_id: string | null;
   qty: Numeric;
   recorded_at: Generated<Timestamp>;
   token_id: string;
   warehouse: string;
+}
+
+export interface DocumentHistory {
+  changes: Generated<Json>;
+  decided_at: Generated<Timestamp>;
+  document_key: Json;
+  id: Generated<Int8>;
+  intake_id: string | null;
+  notification_id: string;
+  outcome: string;
+  query: string;
+  source_timestamp: Numeric;
+  topic: string;
 }
 
 export interface InventoryAdjustmentLines {
@@ -136,6 +160,8 @@ export interface InventoryAdjustments {
 export interface Picks {
   id: Generated<Int8>;
   line_nbr: number;
+  open_after: Numeric | null;
+  operation_id: string | null;
   qty: Numeric;
   recorded_at: Generated<Timestamp>;
   shipment_nbr: string;
@@ -204,10 +230,14 @@ export interface Quarantine {
 }
 
 export interface Receipts {
+  erp_received_before: Generated<Numeric>;
   id: Generated<Int8>;
   line_nbr: number;
+  open_after: Numeric | null;
+  operation_id: string | null;
   order_nbr: string;
   order_type: string;
+  pending_before: Generated<Numeric>;
   qty: Numeric;
   recorded_at: Generated<Timestamp>;
   token_id: string;
@@ -314,7 +344,9 @@ export interface DB {
   assembly_order_components: AssemblyOrderComponents;
   assembly_orders: AssemblyOrders;
   change_log: ChangeLog;
+  change_log_horizon: ChangeLogHorizon;
   cycle_counts: CycleCounts;
+  document_history: DocumentHistory;
   inventory_adjustment_lines: InventoryAdjustmentLines;
   inventory_adjustments: InventoryAdjustments;
   picks: Picks;

@@ -1,40 +1,35 @@
-import type { ChangeEvent } from '@wmsi/changes';
+import { startChangeTail } from '@wmsi/change-feed';
 import type { ChangesTestbed } from '@wmsi/changes/testing';
+import { loadEnv } from '@wmsi/config';
 import { createNotificationChecker } from '@wmsi/contracts';
-import { intakeKeys, openDomainQueues, closeDomainQueues } from '@wmsi/queue';
+import { connectForBackgroundWork, intakeKeys, openDomainQueues, closeDomainQueues } from '@wmsi/queue';
 import type { AnyRouter } from '@trpc/server';
-import type { ApiDeps, ChangeSource } from '../context.js';
+import type { ApiDeps } from '../context.js';
 import { createContextInner } from '../context.js';
 import { issueToken, type Caller, type Role } from '../tokens.js';
 import { createCallerFactory } from '../trpc.js';
 
-/** An in-process change source a test feeds by hand (`emit`), for routers that only read. */
-export function createLocalChangeSource(): ChangeSource & { emit(events: readonly ChangeEvent[]): void } {
-  const listeners = new Set<(events: readonly ChangeEvent[]) => void>();
-  return {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    emit(events) {
-      for (const listener of listeners) listener(events);
-    },
-  };
-}
-
 /**
  * Procedures called through `createCaller` on the stores of a changes testbed (real PostgreSQL
- * filled by the real change handlers, real Redis): `as(role)` issues a real token of that role.
+ * filled by the real write engine, real Redis, and a real change tail following the log):
+ * `as(role)` issues a real token of that role.
  */
 export function createRouterTestbed<TRouter extends AnyRouter>(bed: ChangesTestbed, appRouter: TRouter) {
   const queues = openDomainQueues(bed.redis, bed.prefix);
+  const tail = startChangeTail({
+    db: bed.db,
+    subscriber: connectForBackgroundWork(loadEnv().REDIS_URL, () => undefined),
+    prefix: bed.prefix,
+    pollMs: 50,
+    onError: () => undefined,
+  });
   const deps: ApiDeps = {
     db: bed.db,
     redis: bed.redis,
     prefix: bed.prefix,
     intake: intakeKeys(bed.prefix),
     queues,
-    changes: createLocalChangeSource(),
+    changes: tail,
     checkNotification: createNotificationChecker(),
   };
   type RouterCaller = ReturnType<TRouter['createCaller']>;
@@ -53,6 +48,9 @@ export function createRouterTestbed<TRouter extends AnyRouter>(bed: ChangesTestb
       return createCaller(createContextInner(deps, caller));
     },
     anonymous: (): RouterCaller => createCaller(createContextInner(deps, null)),
-    close: () => closeDomainQueues(queues),
+    close: async () => {
+      await tail.close();
+      await closeDomainQueues(queues);
+    },
   };
 }

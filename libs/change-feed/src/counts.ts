@@ -18,6 +18,9 @@ export interface ChangeCounts {
   quarantined: number;
 }
 
+/** Per topic, besides the counts: how the work went. */
+export const EFFORT_NAMES = ['received', 'failures', 'retries', 'deadlocks'] as const;
+
 export const COUNT_NAMES = [
   'applied',
   'duplicates',

@@ -99,3 +99,13 @@ export function documentKeyOf(tables: TopicTables, row: Row): string {
 export function documentKeyValues(tables: TopicTables, row: Row): Record<string, string | number | null> {
   return Object.fromEntries(tables.document.key.map((column) => [column.field, row.key[column.field]]));
 }
+
+/** Where every topic's rows are kept: the tables of the domain records migration. */
+export const TOPIC_TABLES: Readonly<Record<Topic, TopicTables>> = {
+  'purchase-orders': topicTables('purchase-orders', { document: 'purchase_orders', lines: 'purchase_order_lines' }),
+  'stock-items': topicTables('stock-items', { document: 'stock_items' }),
+  'sales-orders': topicTables('sales-orders', { document: 'sales_orders', lines: 'sales_order_lines' }),
+  shipments: topicTables('shipments', { document: 'shipments', lines: 'shipment_lines' }),
+  'assembly-orders': topicTables('assembly-orders', { document: 'assembly_orders', lines: 'assembly_order_components' }),
+  'inventory-adjustments': topicTables('inventory-adjustments', { document: 'inventory_adjustments', lines: 'inventory_adjustment_lines' }),
+};
