@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
 import { inventoryAdjustmentBody, nextTimeStamp, notificationBody } from '@wmsi/contracts/testing';
@@ -87,6 +88,17 @@ describe('adjustments router', () => {
       expect(recorded.recordedAt).toBeInstanceOf(Date);
       const token = await bed.db.selectFrom('api_tokens').select('role').where('id', '=', recorded.tokenId).executeTakeFirstOrThrow();
       expect(token.role).toBe('handheld');
+    });
+
+    it('records a count retried with the same operation id once, and refuses the id for another count', async () => {
+      const handheld = await api.as('handheld');
+      const place = { inventoryId: 'CONAIRT1', warehouse: 'NORTH', location: 'R9S9', operationId: randomUUID() };
+      const results = [...(await Promise.all([handheld.adjustments.recordCount({ ...place, qty: 3 }), handheld.adjustments.recordCount({ ...place, qty: 3 })]))];
+      results.push(await handheld.adjustments.recordCount({ ...place, qty: 3 }));
+      expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+      expect(new Set(results.map((result) => result.id)).size).toBe(1);
+      expect(await bed.db.selectFrom('cycle_counts').select('qty').where('location', '=', 'R9S9').execute()).toEqual([{ qty: '3' }]);
+      await expect(handheld.adjustments.recordCount({ ...place, qty: 4 })).rejects.toMatchObject({ code: 'CONFLICT' });
     });
 
     it('lets an admin count too, and refuses a desktop token with FORBIDDEN, recording nothing', async () => {

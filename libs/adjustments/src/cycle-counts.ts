@@ -1,4 +1,5 @@
 import type { CycleCounts, Database } from '@wmsi/db';
+import { AppError } from '@wmsi/trpc';
 import type { Selectable } from 'kysely';
 
 export type CycleCount = Selectable<CycleCounts>;
@@ -20,11 +21,16 @@ export interface NewCycleCount {
   /** A decimal string, exact (a JS number goes through `String()`, which prints it shortest-exact). */
   qty: string;
   tokenId: string;
+  /** The client's id of this tap: a retry with it returns the first count and records nothing more. */
+  operationId?: string;
 }
 
-/** Records the count; the item need not be in the item master yet (the floor is not held up by sync lag). */
-export async function recordCycleCount(db: Database, count: NewCycleCount): Promise<CycleCount> {
-  return db
+/**
+ * Records the count; the item need not be in the item master yet (the floor is not held up by sync
+ * lag). A retry with the same operation id returns the first count, `replayed: true`.
+ */
+export async function recordCycleCount(db: Database, count: NewCycleCount): Promise<{ count: CycleCount; replayed: boolean }> {
+  const recorded = await db
     .insertInto('cycle_counts')
     .values({
       inventory_id: count.inventoryId,
@@ -32,7 +38,20 @@ export async function recordCycleCount(db: Database, count: NewCycleCount): Prom
       location: count.location,
       qty: count.qty,
       token_id: count.tokenId,
+      operation_id: count.operationId ?? null,
     })
+    .onConflict((conflict) => conflict.column('operation_id').where('operation_id', 'is not', null).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (recorded !== undefined) return { count: recorded, replayed: false };
+  const earlier = await db.selectFrom('cycle_counts').selectAll().where('operation_id', '=', count.operationId!).executeTakeFirstOrThrow();
+  const same =
+    earlier.inventory_id === count.inventoryId &&
+    earlier.warehouse === count.warehouse &&
+    earlier.location === count.location &&
+    Number(earlier.qty) === Number(count.qty);
+  if (!same) {
+    throw new AppError('OPERATION_ID_REUSED', `Operation ${count.operationId} already recorded a count of ${earlier.inventory_id} in ${earlier.warehouse}`, { countId: earlier.id });
+  }
+  return { count: earlier, replayed: true };
 }

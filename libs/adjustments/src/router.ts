@@ -29,17 +29,20 @@ export const adjustmentsRouter = router({
         // Absent or blank: the warehouse does not use locations.
         location: z.string().trim().max(100).optional(),
         qty: z.number().finite().min(-1_000_000_000).max(1_000_000_000),
+        /** The client's id of this tap: a retry with it records nothing more. */
+        operationId: z.string().trim().min(1).max(100).optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const count = await recordCycleCount(ctx.db, {
+      const { count, replayed } = await recordCycleCount(ctx.db, {
         inventoryId: input.inventoryId,
         warehouse: input.warehouse,
         location: input.location ?? '',
         qty: String(input.qty),
         tokenId: ctx.caller.tokenId,
+        operationId: input.operationId,
       });
-      return toDto(count);
+      return { ...toDto(count), replayed };
     }),
 
   /** Per place: counted difference, ERP released adjusted qty and their variance, as decimal strings. */

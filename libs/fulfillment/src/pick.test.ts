@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
+import { dateToTimeStamp } from '@wmsi/contracts';
 import { nextTimeStamp, notificationBody } from '@wmsi/contracts/testing';
 import { AppError, router } from '@wmsi/trpc';
 import { createRouterTestbed } from '@wmsi/trpc/testing';
@@ -139,5 +140,32 @@ describe('fulfillment.pick', () => {
     ]) {
       expect((await rejection(calls.pick(input))).code).toBe('BAD_REQUEST');
     }
+  });
+
+  it('keeps picks counted through an unrelated ERP edit whatever the ERP clock (12 h ahead, 12 h behind)', async () => {
+    for (const offsetMs of [12 * 60 * 60 * 1000, -12 * 60 * 60 * 1000]) {
+      const shipmentNbr = `SH-${randomUUID().slice(0, 8)}`;
+      const erpTime = () => dateToTimeStamp(new Date(Date.now() + offsetMs));
+      await bed.apply('shipments', shipmentsBody({ inserted: [shipmentRow(shipmentNbr, 1)], timeStamp: erpTime() }));
+      const calls = await picker();
+      for (let i = 0; i < 10; i++) await calls.pick({ shipmentNbr, lineNbr: 1, qty: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      const edited = shipmentRow(shipmentNbr, 1, { ShipVia: 'FEDEX' });
+      await bed.apply('shipments', shipmentsBody({ deleted: [shipmentRow(shipmentNbr, 1)], inserted: [edited], timeStamp: erpTime() }));
+      expect(found(await calls.shipment({ shipmentNbr })).lines[0]).toMatchObject({ pickedQty: '10', openToPick: '0' });
+      expect(appCode(await rejection(calls.pick({ shipmentNbr, lineNbr: 1, qty: 1 })))).toBe('MORE_THAN_OPEN');
+    }
+  });
+
+  it('books a pick retried with the same operation id once, and refuses the id for another pick', async () => {
+    const shipmentNbr = await erpShipment([{ ShippedQty: 10 }, { ShippedQty: 10 }]);
+    const calls = await picker();
+    const tap = { shipmentNbr, lineNbr: 1, qty: 2, operationId: randomUUID() };
+    const results = [...(await Promise.all([calls.pick(tap), calls.pick(tap)])), await calls.pick(tap)];
+    expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+    expect(results.map((result) => result.openToPick)).toEqual(['8', '8', '8']);
+    expect(await pickedOn(shipmentNbr)).toBe('2');
+    const error = await rejection(calls.pick({ ...tap, lineNbr: 2 }));
+    expect([error.code, appCode(error)]).toEqual(['CONFLICT', 'OPERATION_ID_REUSED']);
   });
 });

@@ -1,7 +1,7 @@
 import { handheldProcedure, pageInput, pageOf, readProcedure, router, toDto } from '@wmsi/trpc';
 import { z } from 'zod';
 import { findAssemblyOrder } from './assembly-orders.js';
-import { afterLineKey, erpId, lineNbr, scanQty } from './inputs.js';
+import { afterLineKey, erpId, lineNbr, operationId, scanQty } from './inputs.js';
 import { recordPick } from './picks.js';
 import { findSalesOrder } from './sales-orders.js';
 import { findShipment, listPickList } from './shipments.js';
@@ -36,11 +36,16 @@ export const fulfillmentRouter = router({
     );
   }),
 
-  /** Books `qty` picked on a shipment line; refuses more than is left, and lines of shipments not Open. */
-  pick: handheldProcedure.input(z.object({ shipmentNbr: erpId, lineNbr, qty: scanQty })).mutation(async ({ ctx, input }) => {
-    const { pick, openToPick } = await recordPick(ctx.db, { ...input, tokenId: ctx.caller.tokenId });
-    return { pick: toDto(pick), openToPick };
-  }),
+  /**
+   * Books `qty` picked on a shipment line; refuses more than is left, and lines of shipments not
+   * Open. With `operationId`, a retry returns the first result, `replayed: true`.
+   */
+  pick: handheldProcedure
+    .input(z.object({ shipmentNbr: erpId, lineNbr, qty: scanQty, operationId: operationId.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const { pick, openToPick, replayed } = await recordPick(ctx.db, { ...input, tokenId: ctx.caller.tokenId });
+      return { pick: toDto(pick), openToPick, replayed };
+    }),
 });
 
 export type FulfillmentRouter = typeof fulfillmentRouter;

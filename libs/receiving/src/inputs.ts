@@ -11,6 +11,9 @@ export const erpId = z.string().trim().min(1).max(50);
 /** Acumatica line numbers are positive and fit the `integer` column. */
 export const lineNbr = z.number().int().min(1).max(2_147_483_647);
 
+/** A client's id of one tap (a UUID, say): a retry with it books nothing more. */
+export const operationId = z.string().trim().min(1).max(100);
+
 /** One scan's quantity: positive, and no single scan books a million. */
 export const scanQty = z.number().positive().max(1_000_000);
 

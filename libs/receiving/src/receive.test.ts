@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { createChangesTestbed, type ChangesTestbed } from '@wmsi/changes/testing';
+import { dateToTimeStamp } from '@wmsi/contracts';
 import { nextTimeStamp, notificationBody } from '@wmsi/contracts/testing';
 import { AppError, router } from '@wmsi/trpc';
 import { createRouterTestbed } from '@wmsi/trpc/testing';
@@ -180,5 +181,92 @@ describe('receiving.receive', () => {
     ]) {
       expect((await rejection(calls.receive(input))).code).toBe('BAD_REQUEST');
     }
+  });
+
+  describe('open quantities from quantities, never from clocks', () => {
+    const HOUR_MS = 60 * 60 * 1000;
+    /** A TimeStamp of the ERP's clock, `offsetMs` from ours (Acumatica's may be its server's local time). */
+    let ticks = 0;
+    const erpTime = (offsetMs: number) => dateToTimeStamp(new Date(Date.now() + offsetMs + ++ticks));
+
+    for (const [clock, offsetMs] of [
+      ['12 h ahead', 12 * HOUR_MS],
+      ['12 h behind', -12 * HOUR_MS],
+      ['on time', 0],
+    ] as const) {
+      describe(`with the ERP's clock ${clock}`, () => {
+        it('keeps 10 receipts of a line with 10 open counted through an unrelated ERP edit, until the ERP books them', async () => {
+          const orderNbr = await erpPo([{ OpenQty: 10 }], erpTime(offsetMs));
+          const calls = await scanner();
+          for (let i = 0; i < 10; i++) await calls.receive({ orderType: 'Normal', orderNbr, lineNbr: 1, qty: 1 });
+          const lineNow = async () => found(await calls.purchaseOrder({ orderType: 'Normal', orderNbr })).lines[0];
+          expect(await lineNow()).toMatchObject({ openToReceive: '0', receivedInWms: '10' });
+
+          // An unrelated edit: the promised date moved; the ERP does not know of the receipts yet.
+          const edited = poRow(orderNbr, 1, { PromisedOn: '2030-01-01T00:00:00' });
+          await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1)], inserted: [edited], timeStamp: erpTime(offsetMs) }));
+          expect(await lineNow()).toMatchObject({ openQty: '10', openToReceive: '0', receivedInWms: '10' });
+          expect(await rejection(calls.receive({ orderType: 'Normal', orderNbr, lineNbr: 1, qty: 1 }))).toMatchObject({ code: 'UNPROCESSABLE_CONTENT' });
+
+          // The ERP books 6 of them: 4 still count.
+          const booked6 = poRow(orderNbr, 1, { PromisedOn: '2030-01-01T00:00:00', ReceivedQty: 6, OpenQty: 4 });
+          await bed.apply('purchase-orders', poBody({ deleted: [edited], inserted: [booked6], timeStamp: erpTime(offsetMs) }));
+          expect(await lineNow()).toMatchObject({ openQty: '4', receivedInWms: '4', openToReceive: '0' });
+
+          // Then all 10, and 5 more are ordered: 5 open, whatever the clocks say.
+          const booked = poRow(orderNbr, 1, { PromisedOn: '2030-01-01T00:00:00', OrderQty: 15, ReceivedQty: 10, OpenQty: 5 });
+          await bed.apply('purchase-orders', poBody({ deleted: [booked6], inserted: [booked], timeStamp: erpTime(offsetMs) }));
+          expect(await lineNow()).toMatchObject({ openQty: '5', receivedInWms: '0', openToReceive: '5' });
+          expect(await calls.receive({ orderType: 'Normal', orderNbr, lineNbr: 1, qty: 5 })).toMatchObject({ openToReceive: '0' });
+        });
+
+        it('lets 20 scanners at once receive 1 each on a line with 10 open: exactly 10 succeed', async () => {
+          const orderNbr = await erpPo([{ OpenQty: 10 }], erpTime(offsetMs));
+          const [handheld, admin] = [await api.as('handheld'), await api.as('admin')];
+          const results = await Promise.allSettled(
+            Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? handheld : admin).receiving.receive({ orderType: 'Normal', orderNbr, lineNbr: 1, qty: 1 })),
+          );
+          expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
+          expect(await receivedOn(orderNbr)).toBe('10');
+        });
+      });
+    }
+
+    it('counts a receipt against an ordered quantity raised before the ERP booked it', async () => {
+      const orderNbr = await erpPo([{ OpenQty: 10 }]);
+      const calls = await scanner();
+      await calls.receive({ orderType: 'Normal', orderNbr, lineNbr: 1, qty: 3 });
+      await bed.apply('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1)], inserted: [poRow(orderNbr, 1, { OrderQty: 12, OpenQty: 12 })], timeStamp: nextTimeStamp() }));
+      expect(found(await calls.purchaseOrder({ orderType: 'Normal', orderNbr })).lines[0]).toMatchObject({ openQty: '12', receivedInWms: '3', openToReceive: '9' });
+    });
+  });
+
+  describe('client operation ids', () => {
+    it('books a tap retried 6 times, 3 of them at once, once, and returns the first result every time', async () => {
+      const orderNbr = await erpPo([{ OpenQty: 10 }]);
+      const calls = await scanner();
+      const tap = { orderType: 'Normal', orderNbr, lineNbr: 1, qty: 2, operationId: randomUUID() };
+      const concurrent = await Promise.all([calls.receive(tap), calls.receive(tap), calls.receive(tap)]);
+      const later = [await calls.receive(tap), await calls.receive(tap), await calls.receive(tap)];
+      const all = [...concurrent, ...later];
+      expect(all.filter((result) => !result.replayed)).toHaveLength(1);
+      expect(new Set(all.map((result) => result.receipt.id)).size).toBe(1);
+      expect(all.map((result) => result.openToReceive)).toEqual(Array(6).fill('8'));
+      expect(await receivedOn(orderNbr)).toBe('2');
+      // A new tap books again.
+      expect(await calls.receive({ ...tap, operationId: randomUUID() })).toMatchObject({ openToReceive: '6', replayed: false });
+    });
+
+    it('refuses an operation id reused for another receipt with OPERATION_ID_REUSED', async () => {
+      const orderNbr = await erpPo([{ OpenQty: 10 }, { OpenQty: 10 }]);
+      const calls = await scanner();
+      const operationId = randomUUID();
+      await calls.receive({ orderType: 'Normal', orderNbr, lineNbr: 1, qty: 1, operationId });
+      for (const other of [{ lineNbr: 2, qty: 1 }, { lineNbr: 1, qty: 3 }]) {
+        const error = await rejection(calls.receive({ orderType: 'Normal', orderNbr, operationId, ...other }));
+        expect([error.code, appCode(error)]).toEqual(['CONFLICT', 'OPERATION_ID_REUSED']);
+      }
+      expect(await receivedOn(orderNbr)).toBe('1');
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { handheldProcedure, pageInput, pageOf, readProcedure, router, toDto } from '@wmsi/trpc';
 import { z } from 'zod';
-import { afterOrderKey, erpId, lineNbr, scanQty } from './inputs.js';
+import { afterOrderKey, erpId, lineNbr, operationId, scanQty } from './inputs.js';
 import { findPurchaseOrder, listExpected, type PurchaseOrderLineWithFigures } from './purchase-orders.js';
 import { recordReceipt } from './receipts.js';
 
@@ -24,12 +24,15 @@ export const receivingRouter = router({
     return pageOf(orders.map(withLines), input.limit, (order) => [order.orderType, order.orderNbr]);
   }),
 
-  /** Books `qty` received on a PO line; refuses more than is open, and lines that take no receipt. */
+  /**
+   * Books `qty` received on a PO line; refuses more than is open, and lines that take no receipt.
+   * With `operationId`, a retry (a handheld on bad Wi-Fi) returns the first result, `replayed: true`.
+   */
   receive: handheldProcedure
-    .input(z.object({ ...purchaseOrderKey, lineNbr, qty: scanQty }))
+    .input(z.object({ ...purchaseOrderKey, lineNbr, qty: scanQty, operationId: operationId.optional() }))
     .mutation(async ({ ctx, input }) => {
-      const { receipt, openToReceive } = await recordReceipt(ctx.db, { ...input, tokenId: ctx.caller.tokenId });
-      return { receipt: toDto(receipt), openToReceive };
+      const { receipt, openToReceive, replayed } = await recordReceipt(ctx.db, { ...input, tokenId: ctx.caller.tokenId });
+      return { receipt: toDto(receipt), openToReceive, replayed };
     }),
 });
 
