@@ -8,6 +8,7 @@ import { databaseUrl } from '@wmsi/db';
 import { startTcpProxy, type TcpProxy } from '@wmsi/db/testing';
 import { receivingTables } from '@wmsi/receiving';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, enqueue, poBody, poRow, waitFor, workerEnv } from './testing/helpers.js';
@@ -72,6 +73,36 @@ describe('the receiving worker, with real window timers', () => {
     expect(await bed.redis.hget(statsKey(bed.prefix, 'stock-items'), 'failures')).toBe('1');
     await dead.remove();
   });
+
+  it('applies a burst with notifications PostgreSQL refuses: the good ones now, each bad one dead-lettered alone and replayable', async () => {
+    // What the database refuses, whatever the moment: here a constraint, as a stand-in for any value
+    // the gateway could not foresee.
+    await sql`alter table purchase_order_lines add constraint no_poison check (order_nbr not like 'POISON%')`.execute(bed.db);
+    worker = await start(bed);
+    const good = Array.from({ length: 180 }, (_, i) => `GOOD-${i}-${randomUUID().slice(0, 6)}`);
+    const poisoned = Array.from({ length: 4 }, (_, i) => `POISON-${i}-${randomUUID().slice(0, 6)}`);
+    const orders = [...good];
+    poisoned.forEach((orderNbr, i) => orders.splice(10 + i * 45, 0, orderNbr));
+    await enqueue(bed, orders.map((orderNbr) => poBody({ inserted: [poRow(orderNbr)], timeStamp: nextTimeStamp() })), 23);
+
+    const appliedOrders = async () => (await bed.db.selectFrom('purchase_order_lines').select('order_nbr').where('order_nbr', 'in', orders).execute()).map((row) => row.order_nbr);
+    await waitFor(async () => (await bed.queue.getFailedCount()) === 4 && (await appliedOrders()).length >= good.length, 30_000, 'the burst applied');
+    expect(new Set(await appliedOrders())).toEqual(new Set(good));
+    const dead = await bed.queue.getFailed();
+    expect(dead.map((job) => (job.data as { notifications: unknown[] }).notifications.length)).toEqual([1, 1, 1, 1]);
+    expect(new Set(dead.map((job) => poisoned.find((orderNbr) => JSON.stringify(job.data).includes(orderNbr))))).toEqual(new Set(poisoned));
+    for (const job of dead) expect(job.failedReason).toMatch(/no_poison/);
+
+    // Once the database takes them, a replay applies them.
+    await sql`alter table purchase_order_lines drop constraint no_poison`.execute(bed.db);
+    for (const job of dead) await job.retry('failed');
+    await waitFor(
+      async () => (await bed.db.selectFrom('purchase_order_lines').select('order_nbr').where('order_nbr', 'in', poisoned).execute()).length === 4,
+      15_000,
+      'the replayed notifications',
+    );
+    expect(await bed.queue.getFailedCount()).toBe(0);
+  }, 60_000);
 
   describe('PostgreSQL unreachable for a few seconds', () => {
     let proxy: TcpProxy;

@@ -28,6 +28,8 @@ export interface ChangeTail {
   ready: Promise<void>;
   /** The newest final position this process has read. */
   head(): Position;
+  /** How many changes it keeps in memory now (at most `keep`). */
+  kept(): number;
   /** The changes after `cursor` matching `filter`, from memory; undefined when they are no longer kept (read the log). */
   after(cursor: Position, filter: ChangeFilter, limit: number): TailPage | undefined;
   /** Resolves when the head moves past `cursor`, after `timeoutMs`, or when `signal` aborts. */
@@ -132,6 +134,7 @@ export function startChangeTail(options: ChangeTailOptions): ChangeTail {
   return {
     ready,
     head: () => head,
+    kept: () => ring.length,
     after(cursor, filter, limit) {
       if (comparePositions(cursor, ringStart) < 0) return undefined;
       const events: ChangeEvent[] = [];

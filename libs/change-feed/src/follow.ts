@@ -1,7 +1,7 @@
 import type { Database } from '@wmsi/db';
 import type { ChangeEvent } from './change-event.js';
 import type { ChangeTail } from './change-tail.js';
-import { cursorAfter, prunedThrough, readChanges, type ChangeFilter } from './log-reader.js';
+import { currentHead, cursorAfter, prunedThrough, readChanges, type ChangeFilter } from './log-reader.js';
 import { comparePositions, decodePosition, type Position } from './positions.js';
 
 /** The client's last event id is older than the log keeps (or is no id this feed gave): it must re-read its snapshot. */
@@ -26,10 +26,7 @@ export interface FollowDeps {
 
 /** Where a follower starts: after its last event id, or at the head for a new follower. */
 export async function startingPoint(deps: Pick<FollowDeps, 'db' | 'tail'>, lastEventId: string | undefined): Promise<Position> {
-  if (lastEventId === undefined) {
-    await deps.tail.ready;
-    return deps.tail.head();
-  }
+  if (lastEventId === undefined) return currentHead(deps.db);
   const position = decodePosition(lastEventId);
   if (position === undefined) throw new ResyncRequired(`"${lastEventId.slice(0, 60)}" is not an event id of this feed: re-read the snapshot, then follow without lastEventId`);
   if (comparePositions(position, await prunedThrough(deps.db)) < 0) {

@@ -2,7 +2,7 @@ export { changesChannel, LOGGED_CHANGE_COLUMNS, loggedChangeColumns, toChangeEve
 export { startChangeTail, type ChangeTail, type ChangeTailOptions, type TailPage } from './change-tail.js';
 export { addCounts, COUNT_NAMES, EFFORT_NAMES, noCounts, type ChangeCounts } from './counts.js';
 export { followChangePages, followChanges, NoLongerAllowed, ResyncRequired, startingPoint, type FollowDeps } from './follow.js';
-export { cursorAfter, matches, prunedThrough, readChanges, type ChangeFilter } from './log-reader.js';
+export { currentHead, cursorAfter, matches, prunedThrough, readChanges, type ChangeFilter } from './log-reader.js';
 export { comparePositions, decodePosition, encodePosition, START, type Position } from './positions.js';
 export { pruneChangeLog, pruneDocumentHistory } from './prune.js';
 export { pullChanges, type PulledRecord, type PullPage, type PullRequest } from './pull.js';

@@ -30,8 +30,8 @@ export function positionOf(event: Pick<ChangeEvent, 'id'>): Position {
 
 /**
  * The final changes after `after`, in log order, at most `limit`: only rows below the oldest
- * transaction still running anywhere on the server (pg_snapshot_xmin), so nothing can appear
- * before them later. `head` is the newest final position at the time of reading: a read that
+ * transaction of this database still running (change_log_horizon(), see the migration), so nothing
+ * can appear before them later. `head` is the newest final position at the time of reading: a read that
  * returned fewer than `limit` has seen every matching change up to it.
  */
 export async function readChanges(
@@ -43,7 +43,7 @@ export async function readChanges(
   if (filter.warehouse !== undefined) conditions.push(sql`(c.warehouse = ${filter.warehouse} or c.previous_warehouse = ${filter.warehouse})`);
   if (filter.document !== undefined) conditions.push(sql`c.document_key @> ${JSON.stringify(filter.document)}::jsonb`);
   const result = await sql<LoggedChange & { head_xid: string | null; head_seq: string | null; hidden: boolean }>`
-    with h as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+    with h as (select change_log_horizon() as xmin),
     head as (
       select c.xid::text as head_xid, c.seq::text as head_seq from change_log c, h
       where c.xid < h.xmin order by c.xid desc, c.seq desc limit 1),
@@ -71,6 +71,14 @@ export function cursorAfter(page: { events: readonly ChangeEvent[]; head: Positi
 
 export function laterOf(a: Position, b: Position): Position {
   return comparePositions(a, b) >= 0 ? a : b;
+}
+
+/** The newest final position of the log now: a new follower starts after it. */
+export async function currentHead(db: Database): Promise<Position> {
+  const result = await sql<{ xid: string; seq: string }>`
+    select c.xid::text as xid, c.seq::text as seq from change_log c
+    where c.xid < change_log_horizon() order by c.xid desc, c.seq desc limit 1`.execute(db);
+  return result.rows[0] ?? START;
 }
 
 /** The position before which the log has been pruned (START when nothing was). */

@@ -2,8 +2,9 @@
 //
 // seq alone is no cursor: it is taken when a row is inserted, and workers commit in parallel, so 105
 // can become visible before 103. Ordered by transaction id instead, and read only below the oldest
-// transaction still running (pg_snapshot_xmin), the log grows only at its end: every position a
-// reader has seen is final, and "everything after C" is complete at every moment.
+// transaction of this database still running (change_log_horizon()), the log grows only at its
+// end: every position a reader has seen is final, and "everything after C" is complete at every
+// moment.
 
 export interface Position {
   /** The writing transaction's id (xid8), as its decimal text. */

@@ -1,4 +1,4 @@
-import { comparePositions, decodePosition } from '@wmsi/change-feed';
+import { comparePositions, decodePosition, matches } from '@wmsi/change-feed';
 import { createChangesTestbed, schemaMismatches, type ChangesTestbed } from '@wmsi/changes/testing';
 import { timeStampToDate } from '@wmsi/contracts';
 import { notificationBody, nextTimeStamp, purchaseOrderBody } from '@wmsi/contracts/testing';
@@ -212,6 +212,28 @@ describe('purchase-order changes (receiving)', () => {
     await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1, { OpenQty: 5 })], timeStamp: t2 }));
     expect(await bed.endWindows()).toMatchObject({ removals: 0 });
     expect(await line(orderNbr, 1)).toMatchObject({ removed_at: null, open_qty: '5' });
+  });
+
+  it('stores quantities exactly as sent, never through a JS number, and logs them as decimal text', async () => {
+    const orderNbr = newOrderNbr();
+    // Written out as Acumatica sends it (a JS literal would be rounded before it is sent).
+    const body = poBody({ inserted: [poRow(orderNbr, 1, { OrderQty: 0, OpenQty: '0.000001' })], timeStamp: nextTimeStamp() }).replace('"OrderQty":0', '"OrderQty":12345678901.123456');
+    const { events } = await bed.apply('purchase-orders', body);
+    expect(await line(orderNbr, 1)).toMatchObject({ order_qty: '12345678901.123456', open_qty: '0.000001' });
+    expect(events[0]!.after).toMatchObject({ orderQty: '12345678901.123456', openQty: '0.000001' });
+  });
+
+  it('says where a moved order went and which warehouse it left, so followers of either see it', async () => {
+    const orderNbr = newOrderNbr();
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1)], timeStamp: nextTimeStamp() }));
+    const moved = await bed.apply(
+      'purchase-orders',
+      poBody({ deleted: [poRow(orderNbr, 1)], inserted: [poRow(orderNbr, 1, { Warehouse: 'EAST' })], timeStamp: nextTimeStamp() }),
+    );
+    expect(moved.events).toMatchObject([{ kind: 'update', warehouse: 'EAST', previousWarehouse: 'MAIN' }]);
+    expect(matches({ warehouse: 'MAIN' }, moved.events[0]!)).toBe(true);
+    expect(matches({ warehouse: 'EAST' }, moved.events[0]!)).toBe(true);
+    expect(matches({ warehouse: 'WEST' }, moved.events[0]!)).toBe(false);
   });
 
   it('keeps a column that was not sent, and the columns it does not know, with the record', async () => {

@@ -26,6 +26,22 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index change_log_by_topic_position on change_log (topic, xid, seq)`.execute(db);
   await sql`create index change_log_by_document on change_log (topic, document_key, seq)`.execute(db);
 
+  // The horizon of the log: the oldest transaction of THIS database still running (or, with none,
+  // the next transaction id). Every log row below it is final. pg_snapshot_xmin alone would do, but
+  // it is server-wide: a long transaction of another database on the same server (another
+  // application, a test) would hold this feed back. A running transaction is ignored only when its
+  // backend is known to work in another database; one whose backend cannot be seen still counts.
+  await sql`create function change_log_horizon() returns xid8 language sql stable as $$
+    with snap as materialized (select pg_current_snapshot() as s)
+    select coalesce(
+      (select min(x) from snap, pg_snapshot_xip(snap.s) as x
+       where not exists (
+         select 1 from pg_stat_activity a
+         where a.backend_xid is not null and a.datname is distinct from current_database()
+           and a.backend_xid::text = (x::text::numeric % 4294967296)::text)),
+      (select pg_snapshot_xmax(s) from snap))
+  $$`.execute(db);
+
   // One row: the newest position the retention job has deleted. A cursor at or before it has lost
   // changes, and its client must re-read its snapshot.
   await sql`create table change_log_horizon (
@@ -84,6 +100,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index receipts_by_operation`.execute(db);
   await sql`alter table receipts drop column operation_id, drop column erp_received_before, drop column pending_before, drop column open_after`.execute(db);
   await db.schema.dropTable('change_log_horizon').execute();
+  await sql`drop function change_log_horizon()`.execute(db);
   await sql`drop index change_log_by_document`.execute(db);
   await sql`drop index change_log_by_topic_position`.execute(db);
   await sql`drop index change_log_by_position`.execute(db);
