@@ -30,7 +30,8 @@ describe("the README's handheld example", () => {
     const wms = createWmsClient({ url: api.url, token });
     const po = await wms.receiving.purchaseOrder.query({ orderType: 'Normal', orderNbr: 'PO000123' });
     const line = po?.lines.find((l) => l.inventoryId === 'AALEGO500');
-    if (line) await wms.receiving.receive.mutate({ orderType: 'Normal', orderNbr: 'PO000123', lineNbr: line.lineNbr, qty: 1 });
+    // One operation id per tap: a retry over bad Wi-Fi books nothing more.
+    if (line) await wms.receiving.receive.mutate({ orderType: 'Normal', orderNbr: 'PO000123', lineNbr: line.lineNbr, qty: 1, operationId: crypto.randomUUID() });
     const subscription = wms.sync.changes.subscribe({ topics: ['purchase-orders'], warehouse: 'MAIN' }, {
       onData: ({ data }) => console.log(data.kind, data.documentKey, data.after), // e.g. the ERP cut an ordered qty
     });
