@@ -165,7 +165,6 @@ describe('four worker processes committing at once, a subscriber dropping off at
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_PREFIX: bed.prefix,
       PAIRING_WINDOW_MS: '200',
-      WORKER_CONCURRENCY: '4',
     };
     // One after the other: four cold starts at once can take longer than a start is allowed on two cores.
     for (let i = 0; i < 4; i++) workers.push(await startWorkerProcess(workerRoot, env));
@@ -185,7 +184,8 @@ describe('four worker processes committing at once, a subscriber dropping off at
     const poRow = (orderNbr: string, lineNbr: number, fields: Record<string, unknown> = {}) => ({
       OrderType: 'Normal', OrderNbr: orderNbr, Status: 'Open', Warehouse: 'MAIN', LineNbr: lineNbr, InventoryID: 'AALEGO500', OrderQty: 10, OpenQty: 10, ...fields,
     });
-    const body = (options: { inserted?: object[]; deleted?: object[] }) => notificationBody({ query: 'WMS Purchase Orders', timeStamp: nextTimeStamp(), ...options });
+    const body = (options: { inserted?: object[]; deleted?: object[] }) =>
+      notificationBody({ query: 'WMS Purchase Orders', timeStamp: nextTimeStamp(), inserted: options.inserted as never[], deleted: options.deleted as never[] });
     const orders = Array.from({ length: 400 }, (_, i) => `FOUR-${i}-${randomUUID().slice(0, 4)}`);
     const bodies = [
       ...orders.map((orderNbr) => body({ inserted: [poRow(orderNbr, 1), poRow(orderNbr, 2)] })),

@@ -9,6 +9,8 @@ export interface ApiConnectionSettings {
   redisUrl: string;
   prefix: string;
   columnMappingFile?: string;
+  /** QUEUE_PARTITIONS: the partitions of each domain's queue (status, dead letters, replay read them all). */
+  queuePartitions?: number;
   onError: (what: string) => (error: unknown) => void;
 }
 
@@ -22,7 +24,7 @@ export async function openApiDependencies(settings: ApiConnectionSettings): Prom
   const subscriber = connectForBackgroundWork(settings.redisUrl, onError('Redis (change feed)'));
   const changes = startChangeTail({ db, subscriber, prefix, onError: onError('change feed') });
   await changes.ready;
-  const queues = openDomainQueues(background, prefix);
+  const queues = openDomainQueues(background, prefix, settings.queuePartitions);
   const deps: ApiDeps = {
     db,
     redis,

@@ -10,6 +10,7 @@ const opened = await openApiDependencies({
   redisUrl: env.REDIS_URL,
   prefix: env.REDIS_PREFIX,
   columnMappingFile: env.COLUMN_MAPPING_FILE,
+  queuePartitions: env.QUEUE_PARTITIONS,
   onError: (what) => (error) => started.log?.error({ err: error }, `${what} error`),
 });
 const api = await buildApi({ deps: opened.deps, logger: { level: env.LOG_LEVEL }, rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE });

@@ -27,7 +27,7 @@ const reportError = (error: unknown) => tell({ type: 'error', message: error ins
 const env = loadEnv();
 const readerRedis = connectForBackgroundWork(env.REDIS_URL, reportError);
 const queueRedis = connectForBackgroundWork(env.REDIS_URL, reportError);
-const queues = openDomainQueues(queueRedis, env.REDIS_PREFIX);
+const queues = openDomainQueues(queueRedis, env.REDIS_PREFIX, env.QUEUE_PARTITIONS);
 const dispatcher = startIntakeDispatcher({
   redis: readerRedis,
   queues,

@@ -29,7 +29,7 @@ const logError = (what: string) => (error: unknown) => started.app?.log.error({ 
 
 const requestRedis = connectForRequests(env.REDIS_URL, logError('redis (requests)'));
 const queueRedis = connectForBackgroundWork(env.REDIS_URL, logError('redis (queues)'));
-const queues = openDomainQueues(queueRedis, env.REDIS_PREFIX);
+const queues = openDomainQueues(queueRedis, env.REDIS_PREFIX, env.QUEUE_PARTITIONS);
 
 const metrics = createGatewayMetrics({
   readBacklog: async () => ({ ...(await intakeBacklog(requestRedis, keys)), queues: await readQueueDepths(queues) }),

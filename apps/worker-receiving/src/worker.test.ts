@@ -18,7 +18,7 @@ const logger = pino({ level: 'silent' });
 function start(bed: ChangesTestbed, database = bed.databaseUrl): Promise<DomainWorker> {
   return startDomainWorker({
     domain: 'receiving',
-    env: { ...loadEnv(workerEnv(bed, database)), WORKER_CONCURRENCY: 4 },
+    env: loadEnv(workerEnv(bed, database)),
     logger,
   });
 }
@@ -116,7 +116,7 @@ describe('the receiving worker, with real window timers', () => {
       through.port = String(proxy.port);
       worker = await start(bed, databaseUrl(through.toString(), through.pathname.slice(1)));
       let failedAttempts = 0;
-      worker.worker.on('failed', () => (failedAttempts += 1));
+      for (const partition of worker.workers) partition.on('failed', () => (failedAttempts += 1));
       const before = await countRows(bed, 'change_log');
       const orders = Array.from({ length: 60 }, (_, i) => `OUT-${i}-${randomUUID().slice(0, 8)}`);
       const bodies = orders.map((orderNbr) => poBody({ inserted: [poRow(orderNbr)], timeStamp: nextTimeStamp() }));

@@ -8,14 +8,15 @@ import {
   connectForBackgroundWork,
   isWindowEnded,
   notificationJobOptions,
-  queueName,
+  openDomainQueues,
   WINDOW_ENDED_JOB,
   windowTimerJobOptions,
   type AcceptedNotification,
   type DomainJobData,
   type DomainQueue,
+  type PartitionedQueue,
 } from '@wmsi/queue';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createChangeEngine, type ChangeEngine, type EngineOutcome } from './engine.js';
@@ -31,7 +32,7 @@ export interface DomainWorkerOptions {
     | 'REDIS_PREFIX'
     | 'PAIRING_WINDOW_MS'
     | 'COLUMN_MAPPING_FILE'
-    | 'WORKER_CONCURRENCY'
+    | 'QUEUE_PARTITIONS'
     | 'WORKER_LOCK_MS'
   >;
   logger: Logger;
@@ -40,7 +41,8 @@ export interface DomainWorkerOptions {
 }
 
 export interface DomainWorker {
-  worker: Worker<DomainJobData>;
+  /** One BullMQ worker per partition of the domain's queue. */
+  workers: ReadonlyArray<Worker<DomainJobData>>;
   /** Stops taking jobs and windows, lets the ones in hand finish, then closes every connection. */
   close(): Promise<void>;
 }
@@ -51,7 +53,7 @@ const WINDOWS_PER_SWEEP = 200;
 interface WorkerDeps {
   engine: ChangeEngine;
   parking: ParkingLot;
-  queue: Queue<DomainJobData>;
+  queue: PartitionedQueue;
   redis: Redis;
   prefix: string;
   domain: DomainQueue;
@@ -67,9 +69,10 @@ export async function startDomainWorker(options: DomainWorkerOptions): Promise<D
   const { domain, env, logger } = options;
   const onRedisError = (error: Error) => logger.warn({ err: error }, 'Redis connection error');
   const redis = connectForBackgroundWork(env.REDIS_URL, onRedisError);
-  const db = createDb(env.DATABASE_URL, { applicationName: `wmsi-worker-${domain}`, maxConnections: env.WORKER_CONCURRENCY + 2 });
-  const queue = new Queue<DomainJobData>(queueName(domain), { connection: redis, prefix: env.REDIS_PREFIX });
+  const db = createDb(env.DATABASE_URL, { applicationName: `wmsi-worker-${domain}`, maxConnections: env.QUEUE_PARTITIONS + 2 });
+  const queue = openDomainQueues(redis, env.REDIS_PREFIX, env.QUEUE_PARTITIONS)[domain];
   queue.on('error', onRedisError);
+  await queue.limitToOneJobPerPartition();
   const parking = createParkingLot(redis, { prefix: env.REDIS_PREFIX, windowMs: env.PAIRING_WINDOW_MS });
   const engine = createChangeEngine({
     db,
@@ -80,25 +83,30 @@ export async function startDomainWorker(options: DomainWorkerOptions): Promise<D
   });
   const deps: WorkerDeps = { engine, parking, queue, redis, prefix: env.REDIS_PREFIX, domain, logger };
 
-  const worker = new Worker<DomainJobData>(queueName(domain), (job) => processJob(deps, job), {
-    connection: connectForBackgroundWork(env.REDIS_URL, onRedisError),
-    prefix: env.REDIS_PREFIX,
-    concurrency: env.WORKER_CONCURRENCY,
-    lockDuration: env.WORKER_LOCK_MS,
-    stalledInterval: env.WORKER_LOCK_MS,
-    // A job whose worker died is retried; one that kills its workers again and again is dead-lettered.
-    maxStalledCount: 3,
+  // A worker per partition: each takes one job at a time, and the partition's global concurrency
+  // of 1 keeps one job of it running across every process, so a document's jobs run in order.
+  const workers = queue.partitions.map((partition) => {
+    const worker = new Worker<DomainJobData>(partition.name, (job) => processJob(deps, job), {
+      connection: connectForBackgroundWork(env.REDIS_URL, onRedisError),
+      prefix: env.REDIS_PREFIX,
+      concurrency: 1,
+      lockDuration: env.WORKER_LOCK_MS,
+      stalledInterval: env.WORKER_LOCK_MS,
+      // A job whose worker died is retried; one that kills its workers again and again is dead-lettered.
+      maxStalledCount: 3,
+    });
+    worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+    worker.on('failed', (job, error) => reportFailure(deps, job, error));
+    return worker;
   });
-  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-  worker.on('failed', (job, error) => reportFailure(deps, job, error));
   const sweeper = startSweeper(deps, { leaseMs: env.WORKER_LOCK_MS, intervalMs: options.sweepIntervalMs ?? 100 });
-  await worker.waitUntilReady();
-  logger.info({ domain, topics: engine.topics, concurrency: env.WORKER_CONCURRENCY }, 'worker ready');
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  logger.info({ domain, topics: engine.topics, partitions: env.QUEUE_PARTITIONS }, 'worker ready');
 
   return {
-    worker,
+    workers,
     async close() {
-      await Promise.all([worker.close(), sweeper.stop()]);
+      await Promise.all([...workers.map((worker) => worker.close()), sweeper.stop()]);
       await queue.close();
       redis.disconnect();
       await db.destroy();

@@ -32,8 +32,12 @@ export const envSchema = z.object({
   /** The address Acumatica posts to, printed by `keys create`; defaults to this host and GATEWAY_PORT. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   PAIRING_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
-  /** Jobs a domain worker process applies at once (each in its own transaction). */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * Partitions of each domain's queue: a document's notifications go to one partition, and each
+   * partition applies one job at a time across all worker processes, so this is how many jobs of a
+   * domain run at once. Every process must use the same value; change it while the queues are empty.
+   */
+  QUEUE_PARTITIONS: z.coerce.number().int().min(1).max(64).default(4),
   /**
    * How long a worker may go silent before its jobs are taken over: BullMQ's lock duration. A worker
    * that crashed mid-job has its job retried by another after about this long.

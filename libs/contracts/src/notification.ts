@@ -40,7 +40,12 @@ export type NotificationReader = (topic: Topic, body: string) => ParseOutcome;
 
 /** What the gateway needs from a body it stores as sent: whether a reader would accept it, and why not. */
 export type CheckOutcome =
-  | { ok: true; notification: Omit<Notification, 'inserted' | 'deleted'> & { inserted: number; deleted: number } }
+  | {
+      ok: true;
+      notification: Omit<Notification, 'inserted' | 'deleted'> & { inserted: number; deleted: number };
+      /** The topic and document key of its first row: notifications of one document share it (queue routing). */
+      route: string | null;
+    }
   | Extract<ParseOutcome, { ok: false }>;
 
 export type NotificationChecker = (topic: Topic, body: string) => CheckOutcome;
@@ -54,7 +59,11 @@ const ISSUES_IN_MESSAGE = 5;
  * what the gateway calls per request. It never throws on input: every refusal is an outcome.
  */
 export function createNotificationReader(mapping: ColumnMapping = {}): NotificationReader {
-  return compileNotificationReader(mapping, false);
+  const read = compileNotificationReader(mapping, false);
+  return (topic, body) => {
+    const { firstRow: _firstRow, ...outcome } = read(topic, body);
+    return outcome as ParseOutcome;
+  };
 }
 
 /**
@@ -64,15 +73,24 @@ export function createNotificationReader(mapping: ColumnMapping = {}): Notificat
  */
 export function createNotificationChecker(mapping: ColumnMapping = {}): NotificationChecker {
   const read = compileNotificationReader(mapping, true);
+  const readOneRow = Object.fromEntries(TOPICS.map((topic) => [topic, compileRowReader(COLUMN_CONTRACTS[topic], mapping[topic])])) as Record<Topic, RowReader>;
   return (topic, body) => {
     const outcome = read(topic, body);
     if (!outcome.ok) return outcome;
     const { inserted, deleted, ...envelope } = outcome.notification;
-    return { ok: true, notification: { ...envelope, inserted: inserted.length, deleted: deleted.length } };
+    return { ok: true, notification: { ...envelope, inserted: inserted.length, deleted: deleted.length }, route: routeOf(topic, readOneRow[topic], outcome.firstRow) };
   };
 }
 
-function compileNotificationReader(mapping: ColumnMapping, checkOnly: boolean): NotificationReader {
+/** The first row's document, read in full (one row: the checker builds no other). */
+function routeOf(topic: Topic, readRow: RowReader, firstRow: unknown): string | null {
+  if (firstRow === undefined) return null;
+  const row = readRow(firstRow, '');
+  if (Array.isArray(row)) return null;
+  return `${topic}|${JSON.stringify(COLUMN_CONTRACTS[topic].documentKeyFields.map((field) => row.key[field]))}`;
+}
+
+function compileNotificationReader(mapping: ColumnMapping, checkOnly: boolean): (topic: Topic, body: string) => ParseOutcome & { firstRow?: unknown } {
   const rowReaders = Object.fromEntries(
     TOPICS.map((topic) => [topic, compileRowReader(COLUMN_CONTRACTS[topic], mapping[topic], { checkOnly })]),
   ) as Record<Topic, RowReader>;
@@ -128,6 +146,7 @@ function compileNotificationReader(mapping: ColumnMapping, checkOnly: boolean): 
 
     return {
       ok: true,
+      firstRow: Inserted[0] ?? Deleted[0],
       notification: {
         topic,
         query: Query,

@@ -71,7 +71,9 @@ export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatc
   };
 
   const dispatch = async (entries: IntakeEntry[]) => {
-    const byDomain = new Map<DomainQueue, IntakeEntry[]>();
+    // A job's notifications all go to one partition of their domain's queue: the one of their
+    // document, so one document's changes are applied in the order they were accepted.
+    const byPartition = new Map<string, { domain: DomainQueue; entries: IntakeEntry[] }>();
     const unroutable: IntakeEntry[] = [];
     for (const entry of entries) {
       if (!isTopic(entry.topic)) {
@@ -79,12 +81,15 @@ export function startIntakeDispatcher(options: DispatcherOptions): IntakeDispatc
         continue;
       }
       const domain = domainOf(entry.topic);
-      const batch = byDomain.get(domain);
-      if (batch) batch.push(entry);
-      else byDomain.set(domain, [entry]);
+      const queue = options.queues[domain];
+      const partition = queue.partitions.indexOf(queue.partitionFor({ notifications: [entry] }));
+      const key = `${domain}|${partition}`;
+      const group = byPartition.get(key);
+      if (group) group.entries.push(entry);
+      else byPartition.set(key, { domain, entries: [entry] });
     }
     await Promise.all(
-      [...byDomain].map(async ([domain, batch]) => {
+      [...byPartition.values()].map(async ({ domain, entries: batch }) => {
         const jobs = [];
         for (let start = 0; start < batch.length; start += MAX_NOTIFICATIONS_PER_JOB) {
           const notifications = batch.slice(start, start + MAX_NOTIFICATIONS_PER_JOB);

@@ -13,8 +13,10 @@ export type IntakeEntry = AcceptedNotification;
  * received bytes: no re-encoding): it is the exact record, and its reader is deterministic, so the
  * workers read it again at no risk.
  */
-export async function appendToIntake(redis: Redis, keys: IntakeKeys, topic: Topic, body: string | Buffer): Promise<string> {
-  const id = await redis.xadd(keys.stream, '*', 'topic', topic, 'acceptedAt', new Date().toISOString(), 'body', body);
+/** `route`: the notification's first document (see the checker), by which the dispatcher picks its partition. */
+export async function appendToIntake(redis: Redis, keys: IntakeKeys, topic: Topic, body: string | Buffer, route?: string | null): Promise<string> {
+  const routing = route === undefined || route === null ? [] : ['route', route];
+  const id = await redis.xadd(keys.stream, '*', 'topic', topic, 'acceptedAt', new Date().toISOString(), ...routing, 'body', body);
   if (!id) throw new Error('Redis did not store the intake entry');
   return id;
 }
@@ -24,7 +26,8 @@ export function readIntakeEntries(raw: Array<[string, string[]]>): IntakeEntry[]
   return raw.map(([intakeId, fields]) => {
     const entry: Record<string, string> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i] as string] = fields[i + 1] as string;
-    return { intakeId, topic: entry['topic'] ?? '', acceptedAt: entry['acceptedAt'] ?? '', body: entry['body'] ?? '' };
+    const routed = entry['route'] === undefined ? {} : { route: entry['route'] };
+    return { intakeId, topic: entry['topic'] ?? '', acceptedAt: entry['acceptedAt'] ?? '', body: entry['body'] ?? '', ...routed };
   });
 }
 

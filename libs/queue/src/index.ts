@@ -10,6 +10,7 @@ export {
   windowTimerJobOptions,
   openDomainQueues,
   queueName,
+  allQueueNames,
   type DomainQueue,
   type AcceptedNotification,
   type DomainQueues,
@@ -18,3 +19,4 @@ export {
   type WindowEndedJobData,
 } from './queues.js';
 export { INTAKE_DISPATCH_GROUP, intakeKeys, statsKey, type IntakeKeys } from './redis-keys.js';
+export { DEFAULT_QUEUE_PARTITIONS, PartitionedQueue, partitionOf } from './partitioned-queue.js';

@@ -1,4 +1,5 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { ConnectionOptions, JobsOptions } from 'bullmq';
+import { DEFAULT_QUEUE_PARTITIONS, PartitionedQueue, partitionName } from './partitioned-queue.js';
 
 /** One BullMQ queue per domain worker; the topic is the job name. */
 export const DOMAIN_QUEUES = ['receiving', 'fulfillment', 'items', 'adjustments'] as const;
@@ -6,10 +7,16 @@ export type DomainQueue = (typeof DOMAIN_QUEUES)[number];
 
 /**
  * BullMQ names its keys `<prefix>:<queue>:...`. Wrapping the queue name in braces makes it the hash
- * tag, so each queue's keys live in one cluster slot, as BullMQ's Lua scripts require.
+ * tag, so each queue's keys live in one cluster slot, as BullMQ's Lua scripts require. A domain's
+ * queue has partitions (see partitioned-queue.ts): this is the name of one of them.
  */
-export function queueName(domain: DomainQueue): string {
-  return `{${domain}}`;
+export function queueName(domain: DomainQueue, partition = 0): string {
+  return partitionName(domain, partition);
+}
+
+/** Every partition's queue name of every domain (for tools that read BullMQ's records directly). */
+export function allQueueNames(partitions = DEFAULT_QUEUE_PARTITIONS): string[] {
+  return DOMAIN_QUEUES.flatMap((domain) => Array.from({ length: partitions }, (_, i) => queueName(domain, i)));
 }
 
 /** An accepted notification, as the intake stored it. */
@@ -21,6 +28,8 @@ export interface AcceptedNotification {
   acceptedAt: string;
   /** The notification body exactly as Acumatica sent it; read it with the contracts' reader. */
   body: string;
+  /** Its first document's topic and key, by which it is routed to a partition (absent: the first). */
+  route?: string;
 }
 
 /**
@@ -73,15 +82,10 @@ export const windowTimerJobOptions: JobsOptions = {
   removeOnFail: false,
 };
 
-export type DomainQueues = Record<DomainQueue, Queue<DomainJobData>>;
+export type DomainQueues = Record<DomainQueue, PartitionedQueue>;
 
-export function openDomainQueues(connection: ConnectionOptions, prefix: string): DomainQueues {
-  const open = (domain: DomainQueue) =>
-    new Queue<DomainJobData>(queueName(domain), {
-      connection,
-      prefix,
-      defaultJobOptions: notificationJobOptions,
-    });
+export function openDomainQueues(connection: ConnectionOptions, prefix: string, partitions = DEFAULT_QUEUE_PARTITIONS): DomainQueues {
+  const open = (domain: DomainQueue) => new PartitionedQueue(domain, partitions, connection, prefix, notificationJobOptions);
   return {
     receiving: open('receiving'),
     fulfillment: open('fulfillment'),

@@ -18,7 +18,7 @@ export async function replayQuarantined(deps: Pick<ApiDeps, 'db' | 'redis' | 'in
   if (!check.ok) {
     throw new AppError('NOT_REPLAYABLE', `Still refused: ${check.message}`, { reason: check.reason, issues: check.issues });
   }
-  const intakeId = await appendToIntake(deps.redis, deps.intake, kept.topic, body);
+  const intakeId = await appendToIntake(deps.redis, deps.intake, kept.topic, body, check.route);
   await markReplayed(deps.db, id);
   return { replayed: 'quarantine' as const, id, topic: kept.topic, intakeId };
 }

@@ -118,7 +118,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Pr
       metrics.empty.inc({ topic });
       return reply.code(202).send({ accepted: true, intakeId: null, note: 'no rows: nothing to do' });
     }
-    const intakeId = await appendToIntake(deps.redis, deps.keys, topic, body);
+    const intakeId = await appendToIntake(deps.redis, deps.keys, topic, body, outcome.route);
     metrics.accepted.inc({ topic });
     metrics.ackSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return reply.code(202).send({ accepted: true, intakeId });

@@ -5,9 +5,8 @@ import { createNotificationReader, topicsOf, type Topic } from '@wmsi/contracts'
 import { TOPIC_TABLES, type TopicTables } from '@wmsi/db';
 import { createTestDatabase } from '@wmsi/db/testing';
 import { createParkingLot } from '@wmsi/pairing';
-import { connectForBackgroundWork, queueName, waitUntilReady, type AcceptedNotification, type DomainJobData, type DomainQueue } from '@wmsi/queue';
+import { connectForBackgroundWork, openDomainQueues, waitUntilReady, type AcceptedNotification, type DomainQueue } from '@wmsi/queue';
 import { deleteKeysWithPrefix, ignoreConnectionErrors, testPrefix } from '@wmsi/queue/testing';
-import { Queue } from 'bullmq';
 import { createChangeEngine, type EngineOutcome } from '../engine.js';
 
 let intakeSequence = 0;
@@ -45,7 +44,8 @@ export async function createChangesTestbed(options: { domain: DomainQueue; table
   const prefix = testPrefix();
   const redis = connectForBackgroundWork(loadEnv().REDIS_URL, ignoreConnectionErrors);
   await waitUntilReady(redis);
-  const queue = new Queue<DomainJobData>(queueName(options.domain), { connection: redis, prefix });
+  // The domain's queue with as many partitions as a worker started with this environment consumes.
+  const queue = openDomainQueues(redis, prefix, loadEnv().QUEUE_PARTITIONS)[options.domain];
   const parking = createParkingLot(redis, { prefix, windowMs });
   const engine = createChangeEngine({
     db: database.db,
