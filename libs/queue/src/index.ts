@@ -17,4 +17,4 @@ export {
   type DomainJobData,
   type WindowEndedJobData,
 } from './queues.js';
-export { INTAKE_DISPATCH_GROUP, intakeKeys, statsKey, type IntakeKeys } from './redis-keys.js';
+export { INTAKE_DISPATCH_GROUP, intakeKeys, replayActionKey, statsKey, type IntakeKeys } from './redis-keys.js';

@@ -84,7 +84,7 @@ describe('sync: status, quarantine, dead letters, replay, the change stream', ()
     while ((await job.getState()) !== 'failed') await new Promise((resolve) => setTimeout(resolve, 20));
     await failing.close();
     const dead = await admin.sync.deadLetters({ domain: 'items' });
-    expect(dead).toMatchObject([{ domain: 'items', jobId: job.id, reason: 'PostgreSQL was down for an hour', notifications: [{ topic: 'stock-items' }] }]);
+    expect(dead.items).toMatchObject([{ domain: 'items', jobId: job.id, reason: 'PostgreSQL was down for an hour', notifications: [{ topic: 'stock-items' }] }]);
     expect(await admin.sync.replay({ domain: 'items', jobId: job.id! })).toMatchObject({ replayed: 'dead-letter' });
     expect(await job.getState()).toBe('waiting');
     expect(codeOf(await admin.sync.replay({ domain: 'items', jobId: job.id! }).catch((e: unknown) => e))).toBe('UNPROCESSABLE_CONTENT');

@@ -102,6 +102,19 @@ export interface CycleCounts {
   warehouse: string;
 }
 
+export interface DocumentHistory {
+  changes: Generated<Json>;
+  decided_at: Generated<Timestamp>;
+  document_key: Json;
+  id: Generated<Int8>;
+  intake_id: string | null;
+  notification_id: string;
+  outcome: string;
+  query: string;
+  source_timestamp: Numeric;
+  topic: string;
+}
+
 export interface InventoryAdjustmentLines {
   applied_at: Generated<Timestamp>;
   extra: Generated<Json>;
@@ -315,6 +328,7 @@ export interface DB {
   assembly_orders: AssemblyOrders;
   change_log: ChangeLog;
   cycle_counts: CycleCounts;
+  document_history: DocumentHistory;
   inventory_adjustment_lines: InventoryAdjustmentLines;
   inventory_adjustments: InventoryAdjustments;
   picks: Picks;

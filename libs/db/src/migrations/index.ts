@@ -3,6 +3,7 @@ import * as apiKeys from './2026_11_26_0001_api_keys.js';
 import * as quarantine from './2026_11_26_0002_quarantine.js';
 import * as domainRecords from './2026_11_26_0003_domain_records.js';
 import * as warehouseWork from './2026_11_26_0004_warehouse_work.js';
+import * as documentHistory from './2026_11_29_0007_document_history.js';
 
 /**
  * Every migration, by the name recorded in kysely_migration. Imported statically rather than found
@@ -13,6 +14,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_26_0002_quarantine': quarantine,
   '2026_11_26_0003_domain_records': domainRecords,
   '2026_11_26_0004_warehouse_work': warehouseWork,
+  '2026_11_29_0007_document_history': documentHistory,
 };
 
 export const migrationProvider: MigrationProvider = {
