@@ -9,6 +9,8 @@ export interface ApiConnectionSettings {
   redisUrl: string;
   prefix: string;
   columnMappingFile?: string;
+  /** The gateway's address and auth header, printed with a key created in the console. */
+  webhook?: { publicUrl: string; headerName: string };
   onError: (what: string) => (error: unknown) => void;
 }
 
@@ -31,6 +33,7 @@ export async function openApiDependencies(settings: ApiConnectionSettings): Prom
     queues,
     changes,
     checkNotification: createNotificationChecker(loadColumnMapping(settings.columnMappingFile)),
+    webhook: settings.webhook,
   };
   return {
     deps,
