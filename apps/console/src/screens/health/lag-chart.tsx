@@ -1,0 +1,44 @@
+import type { IntervalPoint } from './rate-history';
+import { WINDOW_MS } from './rate-history';
+
+const WIDTH = 640;
+const HEIGHT = 160;
+
+/** An SVG polyline of one series over the window, scaled to its own maximum. */
+function line(points: readonly IntervalPoint[], value: (p: IntervalPoint) => number | null, now: number, max: number): string {
+  return points
+    .filter((p) => value(p) !== null)
+    .map((p) => {
+      const x = WIDTH - ((now - p.at) / WINDOW_MS) * WIDTH;
+      const y = HEIGHT - ((value(p) ?? 0) / (max || 1)) * (HEIGHT - 10);
+      return `${x.toFixed(1)},${y.toFixed(1)}`;
+    })
+    .join(' ');
+}
+
+/**
+ * Throughput (changes applied per second) and lag (202 to commit) over the last minutes, each on
+ * its own scale, computed from the status polls of this page (so it starts empty).
+ */
+export function LagChart({ points, now }: { points: readonly IntervalPoint[]; now: number }) {
+  const maxRate = Math.max(1, ...points.map((p) => p.appliedPerSecond));
+  const maxLag = Math.max(1, ...points.map((p) => p.lagMs ?? 0));
+  const last = points[points.length - 1];
+  const summary = last
+    ? `Now ${last.appliedPerSecond.toFixed(1)} changes applied per second, lag ${last.lagMs === null ? 'none' : `${Math.round(last.lagMs)} ms`}; peaks ${maxRate.toFixed(1)}/s and ${Math.round(maxLag)} ms over the last 5 minutes.`
+    : 'Collecting: the chart fills as this page polls the status.';
+  return (
+    <figure className="chart">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Throughput and lag, last 5 minutes. ${summary}`}>
+        <rect x="0" y="0" width={WIDTH} height={HEIGHT} className="chart-bg" />
+        <polyline points={line(points, (p) => p.appliedPerSecond, now, maxRate)} className="series-rate" fill="none" />
+        <polyline points={line(points, (p) => p.lagMs, now, maxLag)} className="series-lag" fill="none" />
+      </svg>
+      <figcaption>
+        <span className="legend-rate">■ applied/s (max {maxRate.toFixed(1)})</span> <span className="legend-lag">■ lag ms (max {Math.round(maxLag)})</span>
+        <br />
+        {summary}
+      </figcaption>
+    </figure>
+  );
+}
