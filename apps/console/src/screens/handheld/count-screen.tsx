@@ -12,6 +12,8 @@ export function CountScreen() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const operation = useOperationId();
+  // The count on its way, by operation id: a second tap before the first answered sends nothing.
+  const inFlight = useRef<string | null>(null);
   const [item, setItem] = useState('');
   const [itemInfo, setItemInfo] = useState<string | null>(null);
   const [warehouse, setWarehouse] = useState('MAIN');
@@ -26,6 +28,7 @@ export function CountScreen() {
 
   const record = useMutation(
     trpc.adjustments.recordCount.mutationOptions({
+      onSettled: () => (inFlight.current = null),
       onSuccess: (_, input) => {
         setRecorded(`Recorded ${input.qty > 0 ? '+' : ''}${input.qty} of ${input.inventoryId} at ${input.warehouse}${input.location ? ` / ${input.location}` : ''}.`);
         operation.renew();
@@ -59,6 +62,8 @@ export function CountScreen() {
     if (item.trim() === '' || warehouse.trim() === '') return setProblem('Item and warehouse are needed.');
     if (difference.trim() === '' || !Number.isFinite(qty)) return setProblem('The counted difference is a number: +2 over, -1 short, 0 right.');
     setProblem(null);
+    if (inFlight.current === operation.id) return;
+    inFlight.current = operation.id;
     setRecorded(null);
     record.mutate(withOperationId({ inventoryId: item.trim(), warehouse: warehouse.trim(), ...(location.trim() ? { location: location.trim() } : {}), qty }, operation.id));
   }

@@ -19,6 +19,8 @@ export function PickScreen() {
   const [notFound, setNotFound] = useState<string | null>(null);
   const [booked, setBooked] = useState<string | null>(null);
   const operation = useOperationId();
+  // The booking on its way, by operation id: a second tap before the first answered sends nothing.
+  const inFlight = useRef<string | null>(null);
   const qtyRef = useRef<HTMLInputElement>(null);
   const itemRef = useRef<HTMLInputElement>(null);
   const scannedItem = useScannedItem();
@@ -36,6 +38,7 @@ export function PickScreen() {
 
   const pick = useMutation(
     trpc.fulfillment.pick.mutationOptions({
+      onSettled: () => (inFlight.current = null),
       onSuccess: (result, input) => {
         setBooked(`Picked ${input.qty} × ${line?.inventoryId ?? ''} on line ${input.lineNbr}. Left to pick: ${result.openToPick}.`);
         operation.renew();
@@ -74,7 +77,6 @@ export function PickScreen() {
           <p className={shipment.data.status === 'Open' ? undefined : 'warn'}>
             {shipment.data.customerId} · {shipment.data.status} · {shipment.data.warehouse} · {shipment.data.shipVia}
           </p>
-          <LinePicker lines={lines} selected={selected} onSelect={choose} openLabel="To pick" />
           <ScanField
             ref={itemRef}
             label="Item"
@@ -99,6 +101,8 @@ export function PickScreen() {
             busy={pick.isPending}
             onBook={(qty) => {
               if (shipmentNbr === null || line === undefined) return;
+              if (inFlight.current === operation.id) return;
+              inFlight.current = operation.id;
               setBooked(null);
               pick.mutate(withOperationId({ shipmentNbr, lineNbr: line.lineNbr, qty }, operation.id));
             }}
@@ -109,6 +113,7 @@ export function PickScreen() {
               {booked}
             </p>
           )}
+          <LinePicker lines={lines} selected={selected} onSelect={choose} openLabel="To pick" />
         </>
       )}
     </section>

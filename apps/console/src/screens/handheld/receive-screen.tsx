@@ -20,6 +20,8 @@ export function ReceiveScreen() {
   const [notFound, setNotFound] = useState<string | null>(null);
   const [booked, setBooked] = useState<string | null>(null);
   const operation = useOperationId();
+  // The booking on its way, by operation id: a second tap before the first answered sends nothing.
+  const inFlight = useRef<string | null>(null);
   const qtyRef = useRef<HTMLInputElement>(null);
   const itemRef = useRef<HTMLInputElement>(null);
   const scannedItem = useScannedItem();
@@ -38,6 +40,7 @@ export function ReceiveScreen() {
 
   const receive = useMutation(
     trpc.receiving.receive.mutationOptions({
+      onSettled: () => (inFlight.current = null),
       onSuccess: (result, input) => {
         setBooked(`Received ${input.qty} × ${line?.inventoryId ?? ''} on line ${input.lineNbr}. Open now: ${result.openToReceive}.`);
         operation.renew();
@@ -78,7 +81,6 @@ export function ReceiveScreen() {
           <p className={po.data.status === 'Open' ? undefined : 'warn'}>
             {po.data.vendorName ?? po.data.vendorId} · {po.data.status} · {po.data.warehouse}
           </p>
-          <LinePicker lines={lines} selected={selected} onSelect={choose} openLabel="Open" />
           <ScanField
             ref={itemRef}
             label="Item"
@@ -103,6 +105,8 @@ export function ReceiveScreen() {
             busy={receive.isPending}
             onBook={(qty) => {
               if (key === null || line === undefined) return;
+              if (inFlight.current === operation.id) return;
+              inFlight.current = operation.id;
               setBooked(null);
               receive.mutate(withOperationId({ ...key, lineNbr: line.lineNbr, qty }, operation.id));
             }}
@@ -113,6 +117,7 @@ export function ReceiveScreen() {
               {booked}
             </p>
           )}
+          <LinePicker lines={lines} selected={selected} onSelect={choose} openLabel="Open" />
         </>
       )}
     </section>

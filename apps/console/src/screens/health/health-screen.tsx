@@ -42,7 +42,8 @@ export function HealthScreen() {
           <LagChart points={intervals(samples)} now={dataUpdatedAt} />
           <h2>Intake and queues</h2>
           <p>
-            Intake backlog: <strong>{data.intake.backlog}</strong> notification(s), the oldest {formatAge(data.intake.oldestAgeMs)} old.
+            Intake backlog: <strong>{data.intake.backlog}</strong> notification(s)
+            {data.intake.oldestAgeMs === null ? ': nothing waits to be dispatched.' : `, the oldest ${formatAge(data.intake.oldestAgeMs)} old.`}
           </p>
           <table aria-label="Queues">
             <thead>

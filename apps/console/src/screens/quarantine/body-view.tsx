@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { childPath, JsonSyntaxError, parseExactJson, type JsonNode } from './exact-json';
+import { childPath, JsonSyntaxError, parseExactJson, placeIssues, type JsonNode } from './exact-json';
 
 export interface FieldIssue {
   path: string;
@@ -18,10 +18,11 @@ export function PrettyBody({ body, issues }: { body: string; issues: readonly Fi
     if (!(error instanceof JsonSyntaxError)) throw error;
     return <p className="warn">Not JSON, so no pretty view: {error.message}. The raw body above is exactly what was received.</p>;
   }
-  const byPath = new Map<string, string[]>();
-  for (const issue of issues) byPath.set(issue.path, [...(byPath.get(issue.path) ?? []), issue.message]);
+  const byPath = placeIssues(root, issues);
   return (
     <pre className="pretty" aria-label="Pretty-printed body">
+      {reasons('', byPath)}
+      {byPath.has('') ? '\n' : ''}
       {render(root, '', 0, byPath)}
     </pre>
   );
@@ -33,8 +34,8 @@ function reasons(path: string, byPath: Map<string, string[]>): ReactNode {
   const messages = byPath.get(path);
   if (!messages) return null;
   return (
-    <mark className="reason" title={path}>
-      {' '}⟵ {path}: {messages.join('; ')}
+    <mark className="reason">
+      {' '}⟵ {messages.join('; ')}
     </mark>
   );
 }

@@ -79,3 +79,32 @@ export function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
   return parent === '' ? key : `${parent}.${key}`;
 }
+
+/** `Inserted[3].OrderNbr` -> `Inserted[3]` -> `Inserted`. */
+const parentPath = (path: string) => path.replace(/(\.[^.[\]]*|\[\d+\])$/, '');
+
+/** Every path in a tree, as childPath names them ('' is the root). */
+export function pathsOf(node: JsonNode, path = '', into = new Set<string>()): Set<string> {
+  into.add(path);
+  if (node.type === 'object') for (const { key, value } of node.entries) pathsOf(value, childPath(path, key), into);
+  if (node.type === 'array') node.items.forEach((item, i) => pathsOf(item, childPath(path, i), into));
+  return into;
+}
+
+/**
+ * Where each reason goes in the pretty view: on the node it names or, for a field that is not
+ * there (a key column the row lacks), on its nearest ancestor that is. Each reason keeps its own path.
+ */
+export function placeIssues(root: JsonNode, issues: ReadonlyArray<{ path: string; message: string }>): Map<string, string[]> {
+  const paths = pathsOf(root);
+  const placed = new Map<string, string[]>();
+  for (const issue of issues) {
+    let at = issue.path;
+    while (at !== '' && !paths.has(at)) {
+      const up = parentPath(at);
+      at = up === at ? '' : up;
+    }
+    placed.set(at, [...(placed.get(at) ?? []), `${issue.path || '(body)'}: ${issue.message}`]);
+  }
+  return placed;
+}

@@ -96,9 +96,9 @@ export function QuarantineScreen() {
       <ErrorNotice error={replaySet.error} prefix="Replay refused" />
       {actionId && <ReplayActionPanel actionId={actionId} />}
       <ErrorNotice error={list.error} />
-      {list.isSuccess && items.length === 0 ? (
-        <p>Nothing in quarantine{Object.keys(filter).length > 0 ? ' for this filter' : ''}.</p>
-      ) : (
+      {list.isPending && <p>Loading…</p>}
+      {list.isSuccess && items.length === 0 && <p>Nothing in quarantine{Object.keys(filter).length > 0 ? ' for this filter' : ''}.</p>}
+      {items.length > 0 && (
         <table aria-label="Quarantined notifications">
           <thead>
             <tr>
