@@ -1,7 +1,7 @@
 import { TOPICS } from '@wmsi/contracts';
 import { listQuarantined, getQuarantined } from '@wmsi/db';
 import { DOMAIN_QUEUES } from '@wmsi/queue';
-import { adminProcedure, readProcedure, router, toDto } from '@wmsi/trpc';
+import { adminProcedure, desktopProcedure, readProcedure, router, toDto } from '@wmsi/trpc';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { followChanges } from './change-stream.js';
@@ -28,9 +28,10 @@ export const syncRouter = router({
 
   /**
    * Quarantined bodies, newest first, without the bytes, filtered by topic, reason or notification
-   * Id; `cursor` is the last id of a page.
+   * Id; `cursor` is the last id of a page. Desktop tokens may look (a warehouse lead sees what is
+   * stuck); replaying takes an admin.
    */
-  quarantine: adminProcedure
+  quarantine: desktopProcedure
     .input(
       z
         .object({ ...quarantineFilter, pendingOnly: z.boolean().default(true), cursor: id.optional(), limit: z.number().int().min(1).max(200).default(50) })
@@ -44,7 +45,7 @@ export const syncRouter = router({
     }),
 
   /** One quarantined body, whole (as text), with what was wrong with it. */
-  quarantined: adminProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+  quarantined: desktopProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
     const kept = await getQuarantined(ctx.db, input.id);
     if (kept === undefined) return null;
     const { raw_body, ...rest } = kept;
@@ -55,7 +56,7 @@ export const syncRouter = router({
    * Jobs that kept failing, with their reason, newest first. With a domain: that queue only,
    * optionally those whose reason contains `reason`, paged by `cursor` (`nextCursor` of a page).
    */
-  deadLetters: adminProcedure
+  deadLetters: desktopProcedure
     .input(
       z
         .object({ domain: domain.optional(), reason: text.optional(), cursor: z.string().regex(/^\d{1,9}$/).optional(), limit: z.number().int().min(1).max(200).default(50) })
@@ -89,7 +90,7 @@ export const syncRouter = router({
     .mutation(({ ctx, input }) => startQuarantineReplay(ctx, input.filter)),
 
   /** The progress of a `replayQuarantined` action: replayed, still refused (and why), done or not. */
-  replayAction: adminProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => readReplayAction(ctx, input.id)),
+  replayAction: desktopProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => readReplayAction(ctx, input.id)),
 
   /**
    * Every applied change as it happens (SSE), filterable by topic and warehouse. Each event's id

@@ -3,6 +3,9 @@ import { WINDOW_MS } from './rate-history';
 
 const WIDTH = 640;
 const HEIGHT = 160;
+/** Room for the axis words below and a margin above, so a flat series stays visible. */
+const TOP = 8;
+const BOTTOM = 20;
 
 /** An SVG polyline of one series over the window, scaled to its own maximum. */
 function line(points: readonly IntervalPoint[], value: (p: IntervalPoint) => number | null, now: number, max: number): string {
@@ -10,7 +13,7 @@ function line(points: readonly IntervalPoint[], value: (p: IntervalPoint) => num
     .filter((p) => value(p) !== null)
     .map((p) => {
       const x = WIDTH - ((now - p.at) / WINDOW_MS) * WIDTH;
-      const y = HEIGHT - ((value(p) ?? 0) / (max || 1)) * (HEIGHT - 10);
+      const y = HEIGHT - BOTTOM - ((value(p) ?? 0) / (max || 1)) * (HEIGHT - BOTTOM - TOP);
       return `${x.toFixed(1)},${y.toFixed(1)}`;
     })
     .join(' ');
@@ -23,14 +26,22 @@ function line(points: readonly IntervalPoint[], value: (p: IntervalPoint) => num
 export function LagChart({ points, now }: { points: readonly IntervalPoint[]; now: number }) {
   const maxRate = Math.max(1, ...points.map((p) => p.appliedPerSecond));
   const maxLag = Math.max(1, ...points.map((p) => p.lagMs ?? 0));
+  const peakRate = Math.max(0, ...points.map((p) => p.appliedPerSecond));
+  const peakLag = Math.max(0, ...points.map((p) => p.lagMs ?? 0));
   const last = points[points.length - 1];
   const summary = last
-    ? `Now ${last.appliedPerSecond.toFixed(1)} changes applied per second, lag ${last.lagMs === null ? 'none' : `${Math.round(last.lagMs)} ms`}; peaks ${maxRate.toFixed(1)}/s and ${Math.round(maxLag)} ms over the last 5 minutes.`
+    ? `Now ${last.appliedPerSecond.toFixed(1)} changes applied per second, lag ${last.lagMs === null ? 'none' : `${Math.round(last.lagMs)} ms`}; peaks ${peakRate.toFixed(1)}/s and ${Math.round(peakLag)} ms over the last 5 minutes.`
     : 'Collecting: the chart fills as this page polls the status.';
   return (
     <figure className="chart">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Throughput and lag, last 5 minutes. ${summary}`}>
         <rect x="0" y="0" width={WIDTH} height={HEIGHT} className="chart-bg" />
+        {[0, 0.5, 1].map((f) => (
+          <line key={f} x1="0" x2={WIDTH} y1={HEIGHT - BOTTOM - f * (HEIGHT - BOTTOM - TOP)} y2={HEIGHT - BOTTOM - f * (HEIGHT - BOTTOM - TOP)} className="chart-grid" />
+        ))}
+        <text x="4" y={HEIGHT - 5} className="chart-axis">−5 min</text>
+        <text x={WIDTH / 2} y={HEIGHT - 5} className="chart-axis" textAnchor="middle">−2.5 min</text>
+        <text x={WIDTH - 4} y={HEIGHT - 5} className="chart-axis" textAnchor="end">now</text>
         <polyline points={line(points, (p) => p.appliedPerSecond, now, maxRate)} className="series-rate" fill="none" />
         <polyline points={line(points, (p) => p.lagMs, now, maxLag)} className="series-lag" fill="none" />
       </svg>
