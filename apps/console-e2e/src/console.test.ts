@@ -51,9 +51,9 @@ describe('the console in chromium, against the real stack', () => {
     const purchaseOrders = topics.getByRole('row', { name: /^purchase-orders/ });
     expect(await purchaseOrders.getByRole('cell').nth(0).textContent()).toBe('2');
     // A trickle of ERP changes while the page polls: the chart draws their rate and lag.
-    for (let i = 1; i <= 12; i += 1) {
-      await stack.post('purchase-orders', body('WMS Purchase Orders', { inserted: [poRow(`E2E-FLOW${i}`, 1)] }));
-      await page.waitForTimeout(400);
+    for (let i = 1; i <= 20; i += 1) {
+      await stack.post('purchase-orders', body('WMS Purchase Orders', { inserted: [poRow(`FLOW-${i}`, 1)] }));
+      await page.waitForTimeout(500);
     }
     await page.getByRole('img', { name: /peaks (?!0\.0\/s)[\d.]+\/s and [1-9]\d* ms/ }).waitFor({ timeout: 15_000 });
     await screenshot(page, 'health');

@@ -12,9 +12,16 @@ export function formatAge(ms: number | null): string {
   return `${Math.round(ms / 60_000)} min`;
 }
 
+/** Type before number, as the ERP writes them; PostgreSQL's jsonb reorders a key's fields. */
+const KEY_ORDER = ['orderType', 'type', 'orderNbr', 'shipmentNbr', 'referenceNbr', 'inventoryId', 'lineNbr'];
+const rank = (field: string) => (KEY_ORDER.includes(field) ? KEY_ORDER.indexOf(field) : KEY_ORDER.length);
+
 /** A document key as one line: "Normal PO000123", "SH000045". */
 export function keyLabel(key: Record<string, unknown>): string {
-  return Object.values(key).map(String).join(' ');
+  return Object.entries(key)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([, value]) => String(value))
+    .join(' ');
 }
 
 /** Any value of a record as text: numbers and decimal strings exactly as they came. */

@@ -39,5 +39,5 @@ export function ChangeTable({ events, label }: { events: readonly FeedEvent[]; l
 /** The part of the row key beyond the document key (a line number), or "header". */
 function rowLabel(event: FeedEvent): string {
   const extra = Object.entries(event.rowKey).filter(([field]) => !(field in event.documentKey));
-  return extra.length === 0 ? 'header' : extra.map(([field, value]) => `${field} ${String(value)}`).join(', ');
+  return extra.length === 0 ? 'header' : extra.map(([field, value]) => `${field === 'lineNbr' ? 'line' : field} ${String(value)}`).join(', ');
 }
