@@ -46,6 +46,7 @@ describe('migrateToLatest', () => {
       'assembly_orders',
       'change_log',
       'cycle_counts',
+      'document_history',
       'inventory_adjustment_lines',
       'inventory_adjustments',
       'picks',
