@@ -12,6 +12,8 @@ const KEEP_SECONDS = 24 * 60 * 60;
 const BATCH = 100;
 /** The first few refusals are kept verbatim, so a person sees why without reading every body. */
 const KEPT_REFUSALS = 10;
+/** A running action that moved on for this long was abandoned (its API process stopped). */
+const ABANDONED_AFTER_MS = 60_000;
 
 export interface ReplayActionProgress {
   id: string;
@@ -42,7 +44,7 @@ export async function startQuarantineReplay(deps: Deps, filter: QuarantineFilter
   const startedAt = new Date();
   await deps.redis
     .multi()
-    .hset(key, { filter: JSON.stringify(filter), total: count, replayed: 0, stillRefused: 0, status: newestId === null ? 'done' : 'running', startedAt: startedAt.toISOString(), refusals: '[]' })
+    .hset(key, { filter: JSON.stringify(filter), total: count, replayed: 0, stillRefused: 0, status: newestId === null ? 'done' : 'running', startedAt: startedAt.toISOString(), updatedAt: startedAt.toISOString(), refusals: '[]' })
     .expire(key, KEEP_SECONDS)
     .exec();
   if (newestId === null) await deps.redis.hset(key, 'finishedAt', new Date().toISOString());
@@ -61,10 +63,10 @@ async function walkAndReplay(deps: Deps, key: string, filter: QuarantineFilter, 
       for (const quarantineId of ids) {
         try {
           await replayQuarantined(deps, quarantineId);
-          await deps.redis.hincrby(key, 'replayed', 1);
+          await deps.redis.multi().hincrby(key, 'replayed', 1).hset(key, 'updatedAt', new Date().toISOString()).exec();
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
-          await deps.redis.hincrby(key, 'stillRefused', 1);
+          await deps.redis.multi().hincrby(key, 'stillRefused', 1).hset(key, 'updatedAt', new Date().toISOString()).exec();
           if (refusals.length < KEPT_REFUSALS) {
             refusals.push({ id: quarantineId, message: error.message });
             await deps.redis.hset(key, 'refusals', JSON.stringify(refusals));
@@ -87,9 +89,12 @@ async function walkAndReplay(deps: Deps, key: string, filter: QuarantineFilter, 
 export async function readReplayAction(deps: Pick<ApiDeps, 'redis' | 'prefix'>, id: string): Promise<ReplayActionProgress | null> {
   const fields = await deps.redis.hgetall(replayActionKey(deps.prefix, id));
   if (fields.status === undefined) return null;
+  // The replay runs inside the API process that started it: if that process stopped, say so
+  // rather than "running" for a day. Starting the same filter again replays what is left.
+  const abandoned = fields.status === 'running' && Date.now() - Date.parse(fields.updatedAt ?? fields.startedAt) > ABANDONED_AFTER_MS;
   return {
     id,
-    status: fields.status as ReplayActionProgress['status'],
+    status: abandoned ? 'failed' : (fields.status as ReplayActionProgress['status']),
     filter: JSON.parse(fields.filter ?? '{}') as QuarantineFilter,
     total: Number(fields.total ?? 0),
     replayed: Number(fields.replayed ?? 0),
@@ -97,6 +102,6 @@ export async function readReplayAction(deps: Pick<ApiDeps, 'redis' | 'prefix'>, 
     startedAt: new Date(fields.startedAt),
     finishedAt: fields.finishedAt ? new Date(fields.finishedAt) : null,
     refusals: JSON.parse(fields.refusals ?? '[]') as ReplayActionProgress['refusals'],
-    error: fields.error ?? null,
+    error: abandoned ? 'the API process replaying it stopped; replay the same filter again for the rest' : (fields.error ?? null),
   };
 }
