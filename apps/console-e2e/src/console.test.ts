@@ -74,7 +74,8 @@ describe('the console in chromium, against the real stack', () => {
     await page.getByRole('heading', { name: 'Purchase order Normal E2E-LIVE' }).waitFor();
     await page.getByText('Following ERP changes live').waitFor();
     const lines = page.getByRole('table', { name: 'Lines' });
-    expect(await lines.getByRole('row').nth(2).getByRole('cell').nth(4).textContent()).toBe('10');
+    const orderedOnLine2 = lines.getByRole('row').nth(2).getByRole('cell').nth(4);
+    await orderedOnLine2.filter({ hasText: /^10$/ }).waitFor();
     const feed = await newPage(DESKTOP);
     await signIn(feed, stack, stack.tokens.desktop, 'Health');
     await feed.goto(`${stack.url}/changes?topic=purchase-orders`);
@@ -85,7 +86,7 @@ describe('the console in chromium, against the real stack', () => {
     const cut = await stack.post('purchase-orders', body('WMS Purchase Orders', { deleted: [poRow('E2E-LIVE', 2)], inserted: [poRow('E2E-LIVE', 2, { OrderQty: 3, OpenQty: 3 })] }));
     expect(cut.status).toBe(202);
     await page.getByRole('status').filter({ hasText: 'Updated by the ERP' }).waitFor();
-    await lines.getByRole('row').nth(2).getByRole('cell').nth(4).filter({ hasText: /^3$/ }).waitFor();
+    await orderedOnLine2.filter({ hasText: /^3$/ }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await page.getByRole('table', { name: 'Applied changes' }).getByText('orderQty 10 → 3').first().waitFor();
     await screenshot(page, 'document');
@@ -167,7 +168,7 @@ describe('the console in chromium, against the real stack', () => {
     // A keyboard-wedge scanner types the code and presses Enter.
     await page.getByLabel('Item').fill('AALEGO500');
     await page.getByLabel('Item').press('Enter');
-    expect(await line1.getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: /^Line 1, AALEGO500/, pressed: true }).waitFor();
     expect(await page.getByLabel('Quantity').inputValue()).toBe('1');
     await page.getByRole('button', { name: 'Receive', exact: true }).dblclick();
     await page.getByRole('status').filter({ hasText: 'Open now: 9' }).waitFor();
