@@ -18,6 +18,8 @@ COPY --from=manifests /app ./
 RUN npm ci --include=dev && npm cache clean --force
 COPY . .
 RUN node tools/bootstrap/bundle.mjs apps/gateway apps/worker-receiving apps/worker-fulfillment apps/worker-items apps/worker-adjustments apps/api
+# The console (React, built by Vite into apps/console/dist), served by the API at /.
+RUN node tools/bootstrap/build-console.mjs --force
 USER node
 # A small young generation keeps each process's peak RSS low (see apps/gateway/src/main.ts).
 ENTRYPOINT ["node", "--max-semi-space-size=2", "--max-old-space-size=512"]

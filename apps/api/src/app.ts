@@ -4,18 +4,21 @@ import { bearerToken, createContextInner, perTokenRateLimit, verifyToken, type A
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { serveConsole } from './console.js';
 
 export interface ApiOptions {
   deps: ApiDeps;
   logger?: FastifyServerOptions['logger'];
   rateLimitPerMinute: number;
+  /** The console's build, served at `/` (see console.ts); none: the API alone. */
+  consoleDir?: string;
 }
 
 /**
  * The client API: tRPC at /trpc (queries, handheld actions, the `sync.changes` SSE stream), behind
  * bearer-token auth and a per-token rate limit, plus /healthz, /readyz and /metrics.
  */
-export async function buildApi({ deps, logger = false, rateLimitPerMinute }: ApiOptions) {
+export async function buildApi({ deps, logger = false, rateLimitPerMinute, consoleDir }: ApiOptions) {
   // No per-request logs: a subscription's URL carries its token as a connection parameter.
   const app = fastify({ logger, logController: new LogController({ disableRequestLogging: true }), routerOptions: { maxParamLength: 5_000 } });
   const registry = new Registry();
@@ -62,5 +65,6 @@ export async function buildApi({ deps, logger = false, rateLimitPerMinute }: Api
     return reply.code(postgres && redis ? 200 : 503).send({ postgres, redis });
   });
   app.get('/metrics', async (_, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  if (consoleDir !== undefined) await serveConsole(app, consoleDir);
   return app;
 }

@@ -156,7 +156,7 @@ describe('four worker processes committing at once, a subscriber dropping off at
   const workerRoot = fileURLToPath(new URL('../../worker-receiving', import.meta.url));
   let bed: ChangesTestbed;
   let api: TestApi;
-  let workers: WorkerProcess[] = [];
+  const workers: WorkerProcess[] = [];
   beforeAll(async () => {
     bed = await createChangesTestbed({ domain: 'receiving', windowMs: 200 });
     api = await startTestApi(bed);

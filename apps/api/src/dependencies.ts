@@ -11,6 +11,8 @@ export interface ApiConnectionSettings {
   columnMappingFile?: string;
   /** QUEUE_PARTITIONS: the partitions of each domain's queue (status, dead letters, replay read them all). */
   queuePartitions?: number;
+  /** The gateway's address and auth header, printed with a key created in the console. */
+  webhook?: { publicUrl: string; headerName: string };
   onError: (what: string) => (error: unknown) => void;
 }
 
@@ -33,6 +35,7 @@ export async function openApiDependencies(settings: ApiConnectionSettings): Prom
     queues,
     changes,
     checkNotification: createNotificationChecker(loadColumnMapping(settings.columnMappingFile)),
+    webhook: settings.webhook,
   };
   return {
     deps,

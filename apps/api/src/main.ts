@@ -1,6 +1,7 @@
 import { loadEnv } from '@wmsi/config';
 import closeWithGrace from 'close-with-grace';
 import { buildApi } from './app.js';
+import { builtConsoleDir } from './console.js';
 import { openApiDependencies } from './dependencies.js';
 
 const env = loadEnv();
@@ -11,12 +12,20 @@ const opened = await openApiDependencies({
   prefix: env.REDIS_PREFIX,
   columnMappingFile: env.COLUMN_MAPPING_FILE,
   queuePartitions: env.QUEUE_PARTITIONS,
+  webhook: { publicUrl: env.PUBLIC_URL, headerName: env.WEBHOOK_AUTH_HEADER },
   onError: (what) => (error) => started.log?.error({ err: error }, `${what} error`),
 });
-const api = await buildApi({ deps: opened.deps, logger: { level: env.LOG_LEVEL }, rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE });
+const consoleDir = builtConsoleDir();
+const api = await buildApi({
+  deps: opened.deps,
+  logger: { level: env.LOG_LEVEL },
+  rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+  consoleDir,
+});
 started.log = api.log;
 await api.listen({ host: env.API_HOST, port: env.API_PORT });
 api.log.info(`Client API: http://${env.API_HOST}:${env.API_PORT}/trpc (Authorization: Bearer <token>)`);
+api.log.info(consoleDir !== undefined ? `Console: http://${env.API_HOST}:${env.API_PORT}/` : 'Console not built (npx nx run @wmsi/console:build): only the API is served');
 
 closeWithGrace({ delay: 10_000, logger: api.log }, async ({ signal, err }) => {
   if (err) api.log.error({ err }, 'stopping after an unexpected error');

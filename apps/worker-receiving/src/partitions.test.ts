@@ -13,7 +13,7 @@ const check = createNotificationChecker();
 
 describe('partitioned queues with two worker processes', () => {
   let bed: ChangesTestbed;
-  let workers: WorkerProcess[] = [];
+  const workers: WorkerProcess[] = [];
   beforeAll(async () => {
     bed = await createChangesTestbed({ domain: 'receiving' });
     for (let i = 0; i < 2; i++) workers.push(await startWorkerProcess(appRoot, workerEnv(bed)));

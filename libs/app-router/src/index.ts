@@ -1,4 +1,6 @@
 import { adjustmentsRouter } from '@wmsi/adjustments';
+import { adminRouter, sessionRouter } from '@wmsi/admin';
+import { documentsRouter } from '@wmsi/documents';
 import { fulfillmentRouter } from '@wmsi/fulfillment';
 import { itemsRouter } from '@wmsi/items';
 import { receivingRouter } from '@wmsi/receiving';
@@ -12,6 +14,12 @@ export const appRouter = router({
   fulfillment: fulfillmentRouter,
   adjustments: adjustmentsRouter,
   sync: syncRouter,
+  /** Every kind of document by its number, and its history (the console's Documents screen). */
+  documents: documentsRouter,
+  /** Webhook keys and client tokens, as the command line manages them (admin tokens). */
+  admin: adminRouter,
+  /** Who the caller is. */
+  session: sessionRouter,
 });
 
 /** The only thing clients import from the server: the API's shape, as a type. */

@@ -22,13 +22,16 @@ export {
   type NewApiKey,
 } from './api-keys.js';
 export {
+  countQuarantined,
   getQuarantined,
   listQuarantined,
+  quarantinedIds,
   markReplayed,
   quarantineBody,
   type NewQuarantinedBody,
   type QuarantinedBody,
   type QuarantinedSummary,
+  type QuarantineFilter,
   type QuarantineReason,
 } from './quarantine.js';
 export { findApiToken, insertApiToken, listApiTokens, revokeApiToken, type ApiToken } from './api-tokens.js';

@@ -71,21 +71,35 @@ export async function quarantineBody(db: Kysely<DB>, body: NewQuarantinedBody): 
     .executeTakeFirstOrThrow();
 }
 
+/** Which quarantined bodies a listing or a replay of a set is about. */
+export interface QuarantineFilter {
+  topic?: string;
+  reason?: string;
+  /** The notification's `Id`, exactly as sent (a person pastes it from SM502000). */
+  notificationId?: string;
+  /** Leaves out what was already replayed. */
+  pendingOnly?: boolean;
+}
+
+function filtered<Q extends { where: (...args: any[]) => Q }>(query: Q, filter: QuarantineFilter): Q {
+  let q = query;
+  if (filter.topic !== undefined) q = q.where('topic', '=', filter.topic);
+  if (filter.reason !== undefined) q = q.where('reason', '=', filter.reason);
+  if (filter.notificationId !== undefined) q = q.where('notification_id', '=', filter.notificationId);
+  if (filter.pendingOnly) q = q.where('replayed_at', 'is', null);
+  return q;
+}
+
 /**
  * One page of quarantined bodies, newest first, without the bytes. Pass the last id of a page as
- * `beforeId` for the next one. `pendingOnly` leaves out what was already replayed. `limit` is
- * clamped to 1..500.
+ * `beforeId` for the next one. `limit` is clamped to 1..500.
  */
 export async function listQuarantined(
   db: Kysely<DB>,
-  options: { topic?: string; limit?: number; beforeId?: string; pendingOnly?: boolean } = {},
+  options: QuarantineFilter & { limit?: number; beforeId?: string } = {},
 ): Promise<QuarantinedSummary[]> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), MAX_PAGE);
-  let query = db
-    .selectFrom('quarantine')
-    .select(summaryColumns);
-  if (options.topic !== undefined) query = query.where('topic', '=', options.topic);
-  if (options.pendingOnly) query = query.where('replayed_at', 'is', null);
+  let query = filtered(db.selectFrom('quarantine').select(summaryColumns), options);
   if (options.beforeId !== undefined) {
     // Keyset paging on the listing order itself, so rows quarantined meanwhile neither repeat nor vanish.
     query = query.where(
@@ -93,6 +107,29 @@ export async function listQuarantined(
     );
   }
   return query.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/**
+ * The ids of the bodies a filter selects, oldest first, after `afterId` and up to `throughId`, a
+ * batch at a time: a replay of a set walks them in the order Acumatica first sent them.
+ */
+export async function quarantinedIds(
+  db: Kysely<DB>,
+  filter: QuarantineFilter,
+  range: { afterId?: string; throughId: string; limit: number },
+): Promise<string[]> {
+  let query = filtered(db.selectFrom('quarantine').select('id'), filter).where('id', '<=', range.throughId);
+  if (range.afterId !== undefined) query = query.where('id', '>', range.afterId);
+  const rows = await query.orderBy('id').limit(range.limit).execute();
+  return rows.map((row) => row.id);
+}
+
+/** How many bodies a filter selects, and the newest id among them (null when none). */
+export async function countQuarantined(db: Kysely<DB>, filter: QuarantineFilter): Promise<{ count: number; newestId: string | null }> {
+  const row = await filtered(db.selectFrom('quarantine'), filter)
+    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.max('id').as('newest_id')])
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), newestId: row.newest_id === null ? null : String(row.newest_id) };
 }
 
 /** A quarantined body with its exact bytes, for display or replay; undefined when there is no such id. */

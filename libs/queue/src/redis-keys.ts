@@ -29,3 +29,8 @@ export const INTAKE_DISPATCH_GROUP = 'dispatch';
 export function statsKey(prefix: string, topic: string): string {
   return `${prefix}:{stats}:topic:${topic}`;
 }
+
+/** The progress of one console action that replays a set of quarantined bodies (a hash, expiring). */
+export function replayActionKey(prefix: string, actionId: string): string {
+  return `${prefix}:{console}:replay-action:${actionId}`;
+}

@@ -1,16 +1,26 @@
 import { TOPICS } from '@wmsi/contracts';
 import { listQuarantined, getQuarantined } from '@wmsi/db';
 import { DOMAIN_QUEUES } from '@wmsi/queue';
-import { adminProcedure, readProcedure, router, toDto } from '@wmsi/trpc';
+import { adminProcedure, desktopProcedure, readProcedure, router, toDto } from '@wmsi/trpc';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { changeFollower, pullPage } from './change-feed.js';
-import { listDeadLetters, replayDeadLetter, replayQuarantined } from './replay.js';
+import { readReplayAction, startQuarantineReplay } from './replay-action.js';
+import { listDeadLetters, listDomainDeadLetters, replayDeadLetter, replayDeadLetters, replayQuarantined } from './replay.js';
 import { syncStatus } from './status.js';
 
 const topic = z.enum(TOPICS);
 const domain = z.enum(DOMAIN_QUEUES);
 const id = z.string().trim().regex(/^\d{1,19}$/, 'expected a numeric id');
+const text = z.string().trim().min(1).max(200);
+
+/** Which quarantined bodies a listing or a replay of a set is about. */
+const quarantineFilter = {
+  topic: topic.optional(),
+  reason: text.optional(),
+  /** The notification's `Id` as Acumatica sent it (shown on SM502000). */
+  notificationId: text.optional(),
+};
 
 /** What a follower of the change feed asks for. */
 const followInput = z
@@ -27,31 +37,47 @@ export const syncRouter = router({
   /** The integration at a glance (every role: a desktop lead watches it too). */
   status: readProcedure.query(({ ctx }) => syncStatus(ctx)),
 
-  /** Quarantined bodies, newest first, without the bytes; `cursor` is the last id of a page. */
-  quarantine: adminProcedure
+  /**
+   * Quarantined bodies, newest first, without the bytes, filtered by topic, reason or notification
+   * Id; `cursor` is the last id of a page. Desktop tokens may look (a warehouse lead sees what is
+   * stuck); replaying takes an admin.
+   */
+  quarantine: desktopProcedure
     .input(
       z
-        .object({ topic: topic.optional(), pendingOnly: z.boolean().default(true), cursor: id.optional(), limit: z.number().int().min(1).max(200).default(50) })
+        .object({ ...quarantineFilter, pendingOnly: z.boolean().default(true), cursor: id.optional(), limit: z.number().int().min(1).max(200).default(50) })
         .default({ pendingOnly: true, limit: 50 }),
     )
     .query(async ({ ctx, input }) => {
-      const items = await listQuarantined(ctx.db, { topic: input.topic, pendingOnly: input.pendingOnly, beforeId: input.cursor, limit: input.limit + 1 });
-      const page = items.slice(0, input.limit).map(toDto);
-      return { items: page, nextCursor: items.length > input.limit ? page[page.length - 1].id : null };
+      const { cursor, limit, ...filter } = input;
+      const items = await listQuarantined(ctx.db, { ...filter, beforeId: cursor, limit: limit + 1 });
+      const page = items.slice(0, limit).map(toDto);
+      return { items: page, nextCursor: items.length > limit ? page[page.length - 1].id : null };
     }),
 
   /** One quarantined body, whole (as text), with what was wrong with it. */
-  quarantined: adminProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+  quarantined: desktopProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
     const kept = await getQuarantined(ctx.db, input.id);
     if (kept === undefined) return null;
     const { raw_body, ...rest } = kept;
     return { ...toDto(rest), body: raw_body.toString('utf8'), bodyBytes: raw_body.length };
   }),
 
-  /** Jobs that kept failing, with their reason. */
-  deadLetters: adminProcedure
-    .input(z.object({ domain: domain.optional(), limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
-    .query(({ ctx, input }) => listDeadLetters(ctx, input.domain ? [input.domain] : DOMAIN_QUEUES, input.limit)),
+  /**
+   * Jobs that kept failing, with their reason, newest first. With a domain: that queue only,
+   * optionally those whose reason contains `reason`, paged by `cursor` (`nextCursor` of a page).
+   */
+  deadLetters: desktopProcedure
+    .input(
+      z
+        .object({ domain: domain.optional(), reason: text.optional(), cursor: z.string().regex(/^\d{1,9}$/).optional(), limit: z.number().int().min(1).max(200).default(50) })
+        .default({ limit: 50 }),
+    )
+    .query(async ({ ctx, input }) => {
+      if (input.domain === undefined) return { items: await listDeadLetters(ctx, DOMAIN_QUEUES, input.limit), nextCursor: null };
+      const page = await listDomainDeadLetters(ctx, input.domain, { reason: input.reason, offset: input.cursor === undefined ? 0 : Number(input.cursor), limit: input.limit });
+      return { items: page.items, nextCursor: page.nextOffset === null ? null : String(page.nextOffset) };
+    }),
 
   /** Runs a quarantined notification (after the mapping was fixed) or a dead-lettered job again. */
   replay: adminProcedure
@@ -60,6 +86,22 @@ export const syncRouter = router({
       if ('quarantineId' in input) return { ...(await replayQuarantined(ctx, input.quarantineId)), domain: null, jobId: null };
       return { ...(await replayDeadLetter(ctx, input.domain, input.jobId)), id: null, topic: null, intakeId: null };
     }),
+
+  /** Every dead-lettered job of a domain whose reason contains `reason` (all without one), back on its queue. */
+  replayDeadLetters: adminProcedure
+    .input(z.object({ domain, reason: text.optional() }))
+    .mutation(({ ctx, input }) => replayDeadLetters(ctx, input.domain, input.reason)),
+
+  /**
+   * Replays every pending quarantined body the filter selects, as one action: returns at once with
+   * its id and figures; `replayAction` tells how far it got.
+   */
+  replayQuarantined: adminProcedure
+    .input(z.object({ filter: z.object(quarantineFilter).default({}) }))
+    .mutation(({ ctx, input }) => startQuarantineReplay(ctx, input.filter)),
+
+  /** The progress of a `replayQuarantined` action: replayed, still refused (and why), done or not. */
+  replayAction: desktopProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => readReplayAction(ctx, input.id)),
 
   /**
    * Every applied change as it happens (SSE), in log order, filterable by topic, warehouse and

@@ -48,6 +48,9 @@ export async function syncStatus(deps: ApiDeps) {
       lastReceivedAt: s.lastReceivedAt === null ? null : new Date(s.lastReceivedAt),
       lastAppliedAt: s.lastAppliedAt === null ? null : new Date(s.lastAppliedAt),
       averageLagMs: s.lagCount === 0 ? null : Math.round(s.lagMsSum / s.lagCount),
+      // The running sums behind the average: a client polling status gets the lag of each interval.
+      lagMsSum: s.lagMsSum,
+      lagCount: s.lagCount,
     };
   });
   const oldestAgeMs = backlog.oldestAcceptedMs === null ? null : Math.max(0, Date.now() - backlog.oldestAcceptedMs);

@@ -85,13 +85,19 @@ describe('sync: status, quarantine, dead letters, replay, the change stream', ()
     while ((await job.getState()) !== 'failed') await new Promise((resolve) => setTimeout(resolve, 20));
     await failing.close();
     const dead = await admin.sync.deadLetters({ domain: 'items' });
-    expect(dead).toMatchObject([{ domain: 'items', jobId: job.id, reason: 'PostgreSQL was down for an hour', notifications: [{ topic: 'stock-items' }] }]);
+    expect(dead.items).toMatchObject([{ domain: 'items', jobId: job.id, reason: 'PostgreSQL was down for an hour', notifications: [{ topic: 'stock-items' }] }]);
     expect(await admin.sync.replay({ domain: 'items', jobId: job.id! })).toMatchObject({ replayed: 'dead-letter' });
     expect(await job.getState()).toBe('waiting');
     expect(codeOf(await admin.sync.replay({ domain: 'items', jobId: job.id! }).catch((e: unknown) => e))).toBe('UNPROCESSABLE_CONTENT');
   });
 
-  it('keeps quarantine, dead letters and replay to admin tokens', async () => {
+  it('shows quarantine and dead letters to desktop and admin tokens, and keeps replay to admins', async () => {
+    const desktop = await api.as('desktop');
+    expect((await desktop.sync.quarantine({})).items).toBeInstanceOf(Array);
+    expect((await desktop.sync.deadLetters({})).items).toBeInstanceOf(Array);
+    expect(codeOf(await desktop.sync.replay({ quarantineId: '1' }).catch((e: unknown) => e))).toBe('FORBIDDEN');
+    expect(codeOf(await desktop.sync.replayQuarantined({ filter: {} }).catch((e: unknown) => e))).toBe('FORBIDDEN');
+    expect(codeOf(await desktop.sync.replayDeadLetters({ domain: 'items' }).catch((e: unknown) => e))).toBe('FORBIDDEN');
     const handheld = await api.as('handheld');
     expect(codeOf(await handheld.sync.quarantine({}).catch((e: unknown) => e))).toBe('FORBIDDEN');
     expect(codeOf(await handheld.sync.deadLetters({}).catch((e: unknown) => e))).toBe('FORBIDDEN');

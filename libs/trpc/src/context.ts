@@ -16,6 +16,8 @@ export interface ApiDeps {
   changes: ChangeTail;
   /** The gateway's check with the current column mapping: what a replay must pass. */
   checkNotification: NotificationChecker;
+  /** What an integrator pastes into Acumatica with a new key (`admin.keys.create`); absent: unknown. */
+  webhook?: { publicUrl: string; headerName: string };
   /** The per-token rate limit: false when the caller used up its calls for now. */
   admitCall?: (caller: Caller) => Promise<boolean>;
 }

@@ -2,6 +2,7 @@ import { realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findStartableApps } from './apps.mjs';
 import { bundleApp } from './bundle.mjs';
+import { buildConsole } from './console.mjs';
 import { BootstrapError } from './errors.mjs';
 import { cliCommand, runForeground, signalNumber } from './foreground.mjs';
 import { ensureServices } from './services.mjs';
@@ -73,8 +74,9 @@ async function start({ root, env, signals }) {
     if (signals.received) return 128 + signalNumber(signals.received);
     const apps = findStartableApps(root);
     if (apps.length === 0) throw new BootstrapError('NOTHING_TO_START', 'No app under apps/ has a "start" script yet: nothing to start.');
-    // The apps run from their bundles (a few hundred ms to make, see bundle.mjs for why).
-    await Promise.all(apps.map((app) => bundleApp(app.dir)));
+    // The apps run from their bundles (a few hundred ms to make, see bundle.mjs for why); the API
+    // serves the console's build at / (rebuilt only when the console changed).
+    await Promise.all([...apps.map((app) => bundleApp(app.dir)), buildConsole(join(root, 'apps', 'console'), { log })]);
     const localServers = services.started.length > 0 ? ' and the project-local servers' : '';
     log(`starting ${apps.map((app) => app.name).join(', ')}; Ctrl-C stops ${apps.length > 1 ? 'them' : 'it'}${localServers}`);
     const supervisor = superviseApps(apps, { root, env: childEnv });
