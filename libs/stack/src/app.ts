@@ -31,6 +31,8 @@ const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
  * One app as `npm start` runs it (its bundle, with its start script's flags, in its folder), ready
  * when it is: gateway and api once /healthz answers, a worker once it logged "worker ready".
  */
+export async function startApp(app: 'gateway' | 'api', options?: AppOptions): Promise<RunningApp & { url: string }>;
+export async function startApp(app: StackApp, options?: AppOptions): Promise<RunningApp>;
 export async function startApp(app: StackApp, options: AppOptions = {}): Promise<RunningApp> {
   const args = options.bundled ? startScriptArguments(app) : await npmStartArguments(app);
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };

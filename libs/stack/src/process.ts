@@ -90,7 +90,8 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   }
   return {
     name: spec.name,
-    pid: child.pid!,
+    // Spawned and ready: it has a pid.
+    pid: child.pid ?? -1,
     output: output.text,
     isRunning,
     exited,
@@ -126,7 +127,7 @@ function keepTail(limit: number) {
       const text = String(chunk);
       chunks.push(text);
       size += text.length;
-      while (chunks.length > 1 && size - chunks[0].length >= limit) size -= chunks.shift()!.length;
+      while (chunks.length > 1 && size - chunks[0].length >= limit) size -= chunks.shift()?.length ?? 0;
     },
     text: () => chunks.join('').slice(-limit),
   };

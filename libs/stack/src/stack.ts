@@ -75,7 +75,11 @@ export async function createStack(options: StackOptions): Promise<Stack> {
   });
 
   /** The running processes in the stack's order (apps as given, replicas in turn). */
-  const inOrder = () => apps.flatMap(instancesOf).flatMap((name) => (running.has(name) ? [[name, running.get(name)!] as const] : []));
+  const inOrder = () =>
+    apps.flatMap(instancesOf).flatMap((name) => {
+      const launched = running.get(name);
+      return launched === undefined ? [] : [[name, launched] as const];
+    });
 
   function remember(name: string): void {
     const previous = running.get(name);
