@@ -1,5 +1,5 @@
 import type { BenchRun } from '../bench-run.js';
-import { gapSection, num, type Verdict } from '../markdown-format.js';
+import { gapSection, ms, num, type Verdict } from '../markdown-format.js';
 import { measured, streamRuns, sustainedAt, type BenchReport, type RateStep } from '../report-model.js';
 import { TARGETS } from '../targets.js';
 import { measureRateStep, stepRow, STEP_HEADER, SUSTAINED_RULE } from './rate-step.js';
@@ -53,7 +53,7 @@ export function sustainedTargets(report: BenchReport): { target: [string, Verdic
   const runs = streamRuns(report);
   const tried = runs.map(({ run }) => `${num(run.rate)}/s ${run.sustained ? 'kept' : 'not kept'}`).join(', ');
   const atTarget = runs.find(({ run }) => run.rate === TARGETS.sustainedRate)?.run;
-  const detail = atTarget === undefined ? '' : `; at ${num(atTarget.rate)}/s: ${num(atTarget.summary.achievedRate)}/s acknowledged, p99 ${num(atTarget.summary.p99Ms)} ms`;
+  const detail = atTarget === undefined ? '' : `; at ${num(atTarget.rate)}/s: ${num(atTarget.summary.achievedRate)}/s acknowledged, p99 ${ms(atTarget.summary.p99Ms)}`;
   const text = `${best === null ? 'none' : `${num(best)}/s`} (${tried || 'no stream ran'})${detail}`;
   return {
     target: [text, best !== null && best >= TARGETS.sustainedRate ? 'met' : 'missed'],
