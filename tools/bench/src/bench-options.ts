@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isWorkerApp, STACK_APPS, type StackApp, type WorkerApp } from '@wmsi/stack';
 
 export const PHASES = ['intake', 'worker-apply', 'latency', 'e2e', 'steps'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -16,12 +17,15 @@ export interface BenchOptions {
   intakeSeconds: number;
   /** Notifications per worker-apply measurement. */
   workerApplyCount: number;
+  /** Processes per worker app in every stream's stack (scale-out), e.g. worker-fulfillment=2. */
+  replicas: Partial<Record<WorkerApp, number>>;
   phases: Phase[];
 }
 
 export const USAGE =
   'usage: npm run bench -- [--rate 1000] [--duration 60] [--latency-steps 100,500] [--latency-duration 60] ' +
   '[--steps 1500,2000,2500] [--step-duration 60] [--intake-seconds 10] [--worker-apply-count 300] ' +
+  '[--replicas worker-fulfillment=2,worker-receiving=2] ' +
   `[--phases ${PHASES.join(',')}]`;
 
 const positive = (name: string, text: string | undefined) => {
@@ -34,6 +38,19 @@ const rates = (name: string, text: string | undefined) =>
     .split(',')
     .filter((s) => s.trim() !== '')
     .map((s) => positive(name, s));
+
+/** `worker-fulfillment=2,worker-items=2`: processes per worker app. */
+function replicasOf(text: string | undefined): Partial<Record<WorkerApp, number>> {
+  const replicas: Partial<Record<WorkerApp, number>> = {};
+  for (const pair of (text ?? '').split(',').filter((s) => s.trim() !== '')) {
+    const [app, count] = pair.split('=').map((s) => s.trim());
+    if (!(STACK_APPS as readonly string[]).includes(app) || !isWorkerApp(app as StackApp)) throw new Error(`--replicas takes worker apps (worker-fulfillment=2,...), not ${JSON.stringify(app)}`);
+    const n = positive('replicas', count);
+    if (!Number.isInteger(n)) throw new Error(`--replicas: ${app} needs a whole number of processes, not ${count}`);
+    replicas[app as WorkerApp] = n;
+  }
+  return replicas;
+}
 
 /** The command line of `npm run bench`, checked; throws with the reason when it is off. */
 export function readBenchOptions(args: string[]): BenchOptions {
@@ -48,6 +65,7 @@ export function readBenchOptions(args: string[]): BenchOptions {
       'step-duration': { type: 'string', default: '60' },
       'intake-seconds': { type: 'string', default: '10' },
       'worker-apply-count': { type: 'string', default: '300' },
+      replicas: { type: 'string', default: '' },
       phases: { type: 'string', default: PHASES.join(',') },
     },
   });
@@ -63,6 +81,7 @@ export function readBenchOptions(args: string[]): BenchOptions {
     stepDuration: positive('step-duration', values['step-duration']),
     intakeSeconds: positive('intake-seconds', values['intake-seconds']),
     workerApplyCount: Math.round(positive('worker-apply-count', values['worker-apply-count'])),
+    replicas: replicasOf(values.replicas),
     phases: PHASES.filter((p) => phases.includes(p)),
   };
 }

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import type { WorkerApp } from '@wmsi/stack';
 import { reasonOf, withDeadline } from './deadline.js';
 import type { BenchOptions, Phase } from './bench-options.js';
 import { writeReportFiles } from './report-files.js';
@@ -16,6 +17,8 @@ export interface BenchEnv {
   onInterrupt(cleanup: () => Promise<unknown>): () => void;
   /** Node flags for every app the bench starts (CPU profiles with BENCH_PROFILE_DIR). */
   nodeFlags: string[];
+  /** Processes per worker app in every stream's stack. */
+  replicas?: Partial<Record<WorkerApp, number>>;
 }
 
 /** One `npm run bench`: its options, its report as measured so far, and where that is written. */
@@ -62,6 +65,7 @@ export function createBenchRun(options: BenchOptions, settings: { databaseUrl: s
     databaseUrl: settings.databaseUrl,
     redisUrl: settings.redisUrl,
     nodeFlags: settings.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`],
+    replicas: options.replicas,
     options,
     report,
     folder: settings.folder,

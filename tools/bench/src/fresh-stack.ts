@@ -59,7 +59,7 @@ export async function onFreshStack<T>(env: BenchEnv, work: (fresh: FreshStack) =
   try {
     await migrateToLatest(db);
     const credentials = await issueCredentials(db, env.redisUrl, prefix);
-    stack = await createStack({ databaseUrl: url, redisUrl: env.redisUrl, prefix, env: { LOG_LEVEL: 'warn' }, nodeFlags: env.nodeFlags });
+    stack = await createStack({ databaseUrl: url, redisUrl: env.redisUrl, prefix, env: { LOG_LEVEL: 'warn' }, nodeFlags: env.nodeFlags, replicas: env.replicas });
     await stack.startAll();
     const result = await work({ db, databaseUrl: url, redisUrl: env.redisUrl, prefix, stack, ...credentials });
     return { result, end: await once() };

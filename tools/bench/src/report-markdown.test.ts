@@ -55,4 +55,9 @@ describe('the command line', () => {
   it('refuses an unknown phase', () => {
     expect(() => readBenchOptions(['--phases', 'e2e,warp'])).toThrow(/not warp/);
   });
+
+  it('takes processes per worker app for scale-out, and only for worker apps', () => {
+    expect(readBenchOptions(['--replicas', 'worker-fulfillment=2,worker-items=3']).replicas).toEqual({ 'worker-fulfillment': 2, 'worker-items': 3 });
+    expect(() => readBenchOptions(['--replicas', 'gateway=2'])).toThrow(/worker apps/);
+  });
 });
