@@ -76,6 +76,7 @@ export class PartitionedQueue {
   getWaitingCount = () => this.getJobCountByTypes('waiting');
   getActiveCount = () => this.getJobCountByTypes('active');
   getFailedCount = () => this.getJobCountByTypes('failed');
+  getCompletedCount = () => this.getJobCountByTypes('completed');
 
   /** Failed jobs of every partition, the newest first (start and end index into that list). */
   async getFailed(start = 0, end = -1): Promise<Array<Job<DomainJobData>>> {

@@ -2,12 +2,12 @@ import { createWmsClient } from '@wmsi/client';
 import { createDb } from '@wmsi/db';
 import { createTestDatabase, type TestDatabase } from '@wmsi/db/testing';
 import { startOwnRedisServer, testPrefix, type OwnRedisServer } from '@wmsi/queue/testing';
+import { startStack, type Stack } from '@wmsi/stack';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkApi, checkDatabase } from './check.js';
 import { issueCredentials, waitUntilSettled } from './setup.js';
 import { runSimulation } from './simulation.js';
-import { startStack, type Stack } from './stack.js';
 
 describe('faults during a simulated stream (own Redis with AOF, loopback only)', () => {
   const prefix = testPrefix();

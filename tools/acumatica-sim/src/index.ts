@@ -5,5 +5,4 @@ export { createOracle, type ExpectedRecord, type Oracle } from './oracle.js';
 export { seededRandom, type Random } from './random.js';
 export { createSender, type SenderStats } from './sender.js';
 export { runSimulation, type SimulationOptions } from './simulation.js';
-export { npmStartArguments, startStack, STACK_APPS, type Stack, type StackApp } from './stack.js';
 export { issueCredentials, waitUntilSettled } from './setup.js';

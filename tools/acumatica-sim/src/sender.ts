@@ -17,6 +17,8 @@ export interface SenderOptions {
   connections?: number;
   /** Called with each request's first 202 time (performance.now()). */
   onAccepted?: (request: PlannedRequest, atMs: number) => void;
+  /** Stops sending and resending: requests not yet accepted are given up on. */
+  signal?: AbortSignal;
 }
 
 export interface SenderStats {
@@ -43,7 +45,7 @@ export function createSender(options: SenderOptions) {
   async function deliver(request: PlannedRequest): Promise<void> {
     const key = options.keys[request.transaction.topic];
     if (key === undefined) throw new Error(`No API key for ${request.transaction.topic}`);
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts && !options.signal?.aborted; attempt++) {
       stats.sent += 1;
       let status: string;
       try {
@@ -54,6 +56,7 @@ export function createSender(options: SenderOptions) {
           body: request.body,
           headersTimeout: 10_000,
           bodyTimeout: 10_000,
+          signal: options.signal,
         });
         await reply.body.dump();
         if (reply.statusCode === 202) {

@@ -1,7 +1,8 @@
-import { TOPICS, type Topic } from '@wmsi/contracts';
+import { DOMAINS, TOPICS, type Topic } from '@wmsi/contracts';
 import type { Database } from '@wmsi/db';
 import { issueApiKey } from '@wmsi/intake';
-import { connectForBackgroundWork, intakeKeys, statsKey, DOMAIN_QUEUES, queueName } from '@wmsi/queue';
+import { deadlinesKey } from '@wmsi/pairing';
+import { allQueueNames, connectForBackgroundWork, intakeKeys, statsKey } from '@wmsi/queue';
 import { issueToken } from '@wmsi/trpc';
 import { Queue } from 'bullmq';
 
@@ -24,7 +25,7 @@ export async function issueCredentials(db: Database, redisUrl: string, prefix: s
  */
 export async function waitUntilSettled(redisUrl: string, prefix: string, timeoutMs = 120_000): Promise<void> {
   const redis = connectForBackgroundWork(redisUrl, () => undefined);
-  const queues = DOMAIN_QUEUES.map((domain) => new Queue(queueName(domain), { connection: redis, prefix }));
+  const queues = allQueueNames().map((name) => new Queue(name, { connection: redis, prefix }));
   try {
     const deadline = Date.now() + timeoutMs;
     let quietSince = 0;
@@ -33,8 +34,10 @@ export async function waitUntilSettled(redisUrl: string, prefix: string, timeout
     while (Date.now() < deadline) {
       const backlog = await redis.xlen(intakeKeys(prefix).stream);
       const jobs = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
-      const pending = jobs.reduce((sum, counts) => sum + Object.values(counts).reduce((a, b) => a + b, 0), 0);
-      state = `intake ${backlog}, jobs ${JSON.stringify(DOMAIN_QUEUES.map((domain, i) => [domain, jobs[i]]))}`;
+      // Parked rows wait for their pairing window in each domain's deadlines.
+      const parked = (await Promise.all(DOMAINS.map((domain) => redis.zcard(deadlinesKey(prefix, domain))))).reduce((a, b) => a + b, 0);
+      const pending = parked + jobs.reduce((sum, counts) => sum + Object.values(counts).reduce((a, b) => a + b, 0), 0);
+      state = `intake ${backlog}, parked ${parked}, jobs ${JSON.stringify(queues.map((queue, i) => [queue.name, jobs[i]]))}`;
       const stats = JSON.stringify(await Promise.all(TOPICS.map((topic) => redis.hget(statsKey(prefix, topic), 'applied'))));
       if (backlog === 0 && pending === 0 && stats === last) {
         quietSince ||= Date.now();

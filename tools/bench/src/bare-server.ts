@@ -10,5 +10,7 @@ app.post('/webhooks/acumatica/:topic', async (request, reply) => {
   const body = request.body as { Id?: string };
   return reply.code(202).send({ accepted: true, id: body.Id ?? null });
 });
+// How the bench knows it is up, as it knows the gateway is.
+app.get('/healthz', async () => ({ ok: true }));
 await app.listen({ host: '127.0.0.1', port });
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -5,7 +5,6 @@
  *
  *   npm run change-latency -w @wmsi/bench [-- <notifications, default 1000> <per second, default 100>]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,8 @@ import { nextTimeStamp, notificationBody } from '@wmsi/contracts/testing';
 import { createDb, databaseUrl, dropDatabase, ensureDatabaseExists, migrateToLatest } from '@wmsi/db';
 import { issueApiKey } from '@wmsi/intake';
 import { connectForBackgroundWork, intakeKeys } from '@wmsi/queue';
-import { deleteKeysWithPrefix, freePort } from '@wmsi/queue/testing';
+import { deleteKeysWithPrefix } from '@wmsi/queue/testing';
+import { startStack, type Stack } from '@wmsi/stack';
 import { issueToken } from '@wmsi/trpc';
 
 const COUNT = Number(process.argv[2] ?? 1_000);
@@ -33,35 +33,16 @@ const redis = connectForBackgroundWork(env.REDIS_URL, (error) => console.error(e
 const { key } = await issueApiKey({ db, redis, keys: intakeKeys(prefix) }, 'purchase-orders');
 const { token } = await issueToken(db, 'desktop', 'latency bench');
 
-const children: ChildProcess[] = [];
-const startApp = async (app: string, extraEnv: Record<string, string>, healthUrl?: string) => {
-  const child = spawn(process.execPath, ['--conditions=@wmsi/source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: `${repoRoot}/apps/${app}`,
-    env: { ...process.env, DATABASE_URL: dbUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', ...extraEnv },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  for (let i = 0; healthUrl !== undefined && i < 300; i++) {
-    if (await fetch(healthUrl).then((r) => r.ok, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
-
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+let stack: Stack | undefined;
 try {
-  const [gatewayPort, apiPort] = [await freePort(), await freePort()];
-  await Promise.all([
-    startApp('gateway', { GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/healthz`),
-    startApp('worker-receiving', {}),
-    startApp('api', { API_HOST: '127.0.0.1', API_PORT: String(apiPort) }, `http://127.0.0.1:${apiPort}/healthz`),
-  ]);
-  // The worker logs nothing at warn level when ready; give it the same few seconds the others took.
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  stack = await startStack({ databaseUrl: dbUrl, redisUrl: env.REDIS_URL, prefix, apps: ['gateway', 'worker-receiving', 'api'], env: { LOG_LEVEL: 'warn' } });
+  const { gatewayUrl, apiUrl } = stack;
 
   const acknowledged = new Map<string, number>();
   const latencies: number[] = [];
-  const client = createWmsClient({ url: `http://127.0.0.1:${apiPort}`, token });
+  const client = createWmsClient({ url: apiUrl, token });
   let started!: () => void;
   const ready = new Promise<void>((resolve) => (started = resolve));
   const subscription = client.sync.changes.subscribe(
@@ -83,7 +64,7 @@ try {
       inserted: [{ OrderType: 'Normal', OrderNbr: orderNbr, Status: 'Open', Warehouse: 'MAIN', LineNbr: 1, InventoryID: 'AALEGO500', OrderQty: 5, OpenQty: 5 }],
       timeStamp: nextTimeStamp(),
     });
-    const reply = await fetch(`http://127.0.0.1:${gatewayPort}/webhooks/acumatica/purchase-orders`, {
+    const reply = await fetch(`${gatewayUrl}/webhooks/acumatica/purchase-orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': key },
       body,
@@ -121,8 +102,7 @@ try {
   mkdirSync(`${repoRoot}/tools/bench/results`, { recursive: true });
   writeFileSync(`${repoRoot}/tools/bench/results/change-latency.json`, `${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await stack?.stopAll();
   await deleteKeysWithPrefix(redis, prefix).catch(() => 0);
   redis.disconnect();
   await db.destroy();

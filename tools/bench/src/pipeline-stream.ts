@@ -1,19 +1,12 @@
-import { runSimulation, waitUntilSettled, type Oracle, type Stack } from '@wmsi/acumatica-sim';
+import { runSimulation, waitUntilSettled, type Oracle } from '@wmsi/acumatica-sim';
 import { createWmsClient } from '@wmsi/client';
 import type { Topic } from '@wmsi/contracts';
-import { connectForBackgroundWork, DOMAIN_QUEUES, intakeKeys, queueName } from '@wmsi/queue';
-import { Queue } from 'bullmq';
+import { connectForBackgroundWork, intakeKeys } from '@wmsi/queue';
+import type { CpuShare, cpuMeter } from './cpu-share.js';
 import { reasonOf, withDeadline } from './deadline.js';
-
-export interface TimelinePoint {
-  /** Seconds into the run (by the time of the 202). */
-  second: number;
-  p50: number;
-  p99: number;
-  events: number;
-  /** Notifications waiting anywhere in the pipeline at the end of that second, if read. */
-  backlog?: number;
-}
+import { percentile, round1 } from './percentiles.js';
+import { latencyMatcher, timelineOf, type StreamSamples, type TimelinePoint } from './stream-latency.js';
+import { openPipelineQueues } from './queues.js';
 
 /** One steady stream through the whole pipeline, as measured (everything here is JSON). */
 export interface StreamSummary {
@@ -28,8 +21,10 @@ export interface StreamSummary {
   gaveUp: number;
   /** Seconds from the first request to the last 202 (late and duplicate deliveries included). */
   sendingSeconds: number;
+  /** Change events (removals excluded) matched to the 202 of their notification. */
   events: number;
   p50Ms: number;
+  p90Ms: number;
   p99Ms: number;
   maxMs: number;
   backlogFirstThird: number;
@@ -42,25 +37,28 @@ export interface StreamSummary {
 }
 
 export interface StreamOptions {
-  stack: Stack;
+  gatewayUrl: string;
+  apiUrl: string;
   keys: Partial<Record<Topic, string>>;
   token: string;
   redisUrl: string;
   prefix: string;
   rate: number;
   seconds: number;
-  /** The whole stream (subscribe, send, drain) must be over by then; the drain gets what is left. */
-  deadlineMs: number;
+  /** Subscribing and sending (every request accepted) must be over by then. */
+  sendDeadlineMs: number;
+  /** How long the pipeline may take to settle after the last 202 (the oracle needs it settled). */
+  drainDeadlineMs: number;
+  /** Measures where the CPU went while the simulator sent. */
+  cpu?: ReturnType<typeof cpuMeter>;
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
-const round = (n: number) => Math.round(n * 10) / 10;
 const average = (list: number[]) => list.reduce((a, b) => a + b, 0) / Math.max(1, list.length);
 
-/** How many notifications wait anywhere in the pipeline: the intake stream and every domain queue. */
+/** How many notifications wait anywhere in the pipeline: the intake stream and every queue. */
 function backlogReader(redisUrl: string, prefix: string) {
   const redis = connectForBackgroundWork(redisUrl, () => undefined);
-  const queues = DOMAIN_QUEUES.map((domain) => new Queue(queueName(domain), { connection: redis, prefix }));
+  const queues = openPipelineQueues(redis, prefix);
   let closed = false;
   return {
     async read(): Promise<number | undefined> {
@@ -81,18 +79,16 @@ function backlogReader(redisUrl: string, prefix: string) {
  * A steady simulated stream (20 % split, 5 % duplicates, 5 % late), its latency from the 202 to
  * the change event on `sync.changes`, and the pipeline's backlog second by second. Throws a
  * DeadlineError when the subscription or the sending does not finish in time; a drain that does
- * not finish in time is reported in the result (drainSeconds null, settleError).
+ * not finish in its own time is reported in the result (drainSeconds null, settleError).
  */
-export async function runStream(options: StreamOptions): Promise<{ summary: StreamSummary; oracle: Oracle }> {
-  const { stack, rate, seconds } = options;
-  const deadline = Date.now() + options.deadlineMs;
+export async function runStream(options: StreamOptions): Promise<{ summary: StreamSummary; oracle: Oracle; samples: StreamSamples; cpu?: CpuShare }> {
+  const { rate, seconds } = options;
+  const deadline = Date.now() + options.sendDeadlineMs;
   const remaining = () => Math.max(1_000, deadline - Date.now());
-  const acknowledged = new Map<string, number>();
+  const matcher = latencyMatcher(() => performance.now());
   const acceptedInWindow = new Set<string>();
-  const latencies: Array<{ second: number; ms: number }> = [];
-  let began = performance.now();
   let subscriptionError: string | undefined;
-  const client = createWmsClient({ url: stack.apiUrl, token: options.token });
+  const client = createWmsClient({ url: options.apiUrl, token: options.token });
   let started!: () => void;
   let failed!: (error: unknown) => void;
   const ready = new Promise<void>((resolve, reject) => ((started = resolve), (failed = reject)));
@@ -103,34 +99,35 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
       failed(error);
     },
     onData: ({ data }) => {
-      // Removals come when a window ends: excluded, as the target says (parked lone Deleted rows).
-      if (data.kind === 'removal') return;
-      const at = acknowledged.get(`${data.topic}|${data.sourceTimestamp}`);
-      if (at !== undefined) latencies.push({ second: Math.floor((at - began) / 1000), ms: performance.now() - at });
+      // Removals come when a window ends (parked lone Deleted rows): excluded, as the targets say.
+      if (data.kind !== 'removal') matcher.event(`${data.topic}|${data.sourceTimestamp}`, data.appliedAt);
     },
   });
   const backlog = backlogReader(options.redisUrl, options.prefix);
+  // A stream out of time stops sending: its resends would load the next run's machine.
+  const sending = new AbortController();
   try {
     // Not a DeadlineError: a subscription that does not start says nothing about the rate.
     await withDeadline(ready, Math.min(30_000, remaining()), 'starting the sync.changes subscription').catch((error: unknown) => {
       throw new Error(reasonOf(error));
     });
     const backlogs: number[] = [];
-    began = performance.now();
-    const windowEnd = began + seconds * 1000;
-    let lastAccepted = began;
+    await options.cpu?.start();
+    matcher.start();
+    const windowEnd = seconds * 1000;
+    let lastAccepted = 0;
     const run = await withDeadline(
       runSimulation({
-        gatewayUrl: stack.gatewayUrl,
+        gatewayUrl: options.gatewayUrl,
         keys: options.keys,
         rate,
         durationMs: seconds * 1000,
         delivery: { split: 0.2, duplicates: 0.05, reorder: 0.05 },
+        signal: sending.signal,
         onAccepted: (request, at) => {
-          lastAccepted = Math.max(lastAccepted, at);
-          if (at <= windowEnd) acceptedInWindow.add(request.transaction.id);
-          const key = `${request.transaction.topic}|${request.transaction.timeStamp}`;
-          if (request.carriesInserted && !acknowledged.has(key)) acknowledged.set(key, at);
+          lastAccepted = Math.max(lastAccepted, matcher.elapsedMs(at));
+          if (matcher.elapsedMs(at) <= windowEnd) acceptedInWindow.add(request.transaction.id);
+          if (request.carriesInserted) matcher.accepted(`${request.transaction.topic}|${request.transaction.timeStamp}`, at);
         },
         onSecond: async () => {
           const waiting = await backlog.read().catch(() => undefined);
@@ -140,58 +137,49 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
       remaining(),
       `sending ${rate}/s for ${seconds} s (every request accepted)`,
     );
+    const cpu = await options.cpu?.stop();
     const drainStarted = performance.now();
     let drainSeconds: number | null = null;
     let settleError: string | undefined;
     try {
-      const budget = remaining();
+      const budget = options.drainDeadlineMs;
       await withDeadline(waitUntilSettled(options.redisUrl, options.prefix, budget), budget + 5_000, 'the drain');
-      drainSeconds = round((performance.now() - drainStarted) / 1000);
+      drainSeconds = round1((performance.now() - drainStarted) / 1000);
     } catch (error) {
       settleError = reasonOf(error);
     }
     // The last events of the drain are still on their way to the subscriber.
     await new Promise((resolve) => setTimeout(resolve, 500));
 
+    const { latencies } = matcher.samples;
     const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
-    const perSecond = new Map<number, number[]>();
-    for (const { second, ms } of latencies) {
-      const list = perSecond.get(second);
-      if (list === undefined) perSecond.set(second, [ms]);
-      else list.push(ms);
-    }
-    const timeline = [...perSecond]
-      .sort(([a], [b]) => a - b)
-      .map(([second, list]): TimelinePoint => {
-        const s = list.sort((a, b) => a - b);
-        // onSecond(n) reads the backlog at the end of second n - 1 (counted from 0).
-        return { second, p50: round(percentile(s, 50)), p99: round(percentile(s, 99)), events: s.length, ...(backlogs[second] !== undefined ? { backlog: backlogs[second] } : {}) };
-      });
     const third = Math.max(1, Math.floor(backlogs.length / 3));
     const summary: StreamSummary = {
       rate,
       seconds,
       // Not run.transactions / run.seconds: run.seconds includes the late and duplicate deliveries
       // (up to ~10 s after the last transaction), which would fail every short run.
-      achievedRate: round(acceptedInWindow.size / seconds),
+      achievedRate: round1(acceptedInWindow.size / seconds),
       notifications: run.transactions,
       requests: run.stats.accepted,
       resent: run.stats.refused,
       gaveUp: run.stats.gaveUp,
-      sendingSeconds: round((lastAccepted - began) / 1000),
+      sendingSeconds: round1(lastAccepted / 1000),
       events: latencies.length,
-      p50Ms: round(percentile(sorted, 50)),
-      p99Ms: round(percentile(sorted, 99)),
-      maxMs: round(sorted[sorted.length - 1] ?? NaN),
+      p50Ms: round1(percentile(sorted, 50)),
+      p90Ms: round1(percentile(sorted, 90)),
+      p99Ms: round1(percentile(sorted, 99)),
+      maxMs: round1(sorted[sorted.length - 1] ?? NaN),
       backlogFirstThird: Math.round(average(backlogs.slice(0, third))),
       backlogLastThird: Math.round(average(backlogs.slice(-third))),
       drainSeconds,
       ...(settleError !== undefined ? { settleError } : {}),
       ...(subscriptionError !== undefined ? { subscriptionError } : {}),
-      timeline,
+      timeline: timelineOf(latencies, backlogs),
     };
-    return { summary, oracle: run.oracle };
+    return { summary, oracle: run.oracle, samples: matcher.samples, ...(cpu !== undefined ? { cpu } : {}) };
   } finally {
+    sending.abort();
     subscription.unsubscribe();
     await backlog.close().catch(() => undefined);
   }

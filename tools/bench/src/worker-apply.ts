@@ -14,11 +14,10 @@
  * Each at 1 and 4 concurrent appliers (the worker's default WORKER_CONCURRENCY), WARM_UP then COUNT
  * notifications (or statements). Rows = lines written, 40 per notification or statement.
  *
- *   npm run worker-apply -w @wmsi/bench [-- COUNT]     (writes tools/bench/results/worker-apply.json)
+ * `npm run bench` runs it as a phase; `npm run worker-apply -w @wmsi/bench [-- COUNT]` alone
+ * (worker-apply-cli.ts, writes tools/bench/results/worker-apply.json).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { createChangesTestbed } from '@wmsi/changes/testing';
 import { nextTimeStamp, purchaseOrderBody } from '@wmsi/contracts/testing';
 import type { Database } from '@wmsi/db';
@@ -26,7 +25,6 @@ import { receivingTables } from '@wmsi/receiving';
 import { sql } from 'kysely';
 
 const LINES = 40;
-const COUNT = Number(process.argv[2] ?? 300);
 const WARM_UP = 30;
 const CONCURRENCY = [1, 4];
 const MIXES = ['new', 'update'] as const;
@@ -44,10 +42,10 @@ async function timed(tasks: ReadonlyArray<() => Promise<unknown>>, concurrency: 
   return (performance.now() - started) / 1000;
 }
 
-/** Warms up on the first WARM_UP tasks, then returns the per-second rate of the remaining COUNT. */
+/** Warms up on the first WARM_UP tasks, then returns the per-second rate of the remaining ones. */
 async function rate(tasks: ReadonlyArray<() => Promise<unknown>>, concurrency: number): Promise<number> {
   await timed(tasks.slice(0, WARM_UP), concurrency);
-  return COUNT / (await timed(tasks.slice(WARM_UP), concurrency));
+  return (tasks.length - WARM_UP) / (await timed(tasks.slice(WARM_UP), concurrency));
 }
 
 // The yardstick's columns: those the handler writes to purchase_order_lines.
@@ -101,7 +99,7 @@ function lineRecords(orderNbr: string): Array<Record<string, unknown>> {
   }));
 }
 
-interface Result {
+export interface WorkerApplyRow {
   mix: Mix;
   concurrency: number;
   notificationsPerSecond: number;
@@ -110,58 +108,44 @@ interface Result {
   ratio: number;
 }
 
-const bed = await createChangesTestbed({ domain: 'receiving', tables: receivingTables });
-const results: Result[] = [];
-try {
-  await sql`create table bench_lines (like purchase_order_lines including all)`.execute(bed.db);
-  const postgres = await sql<{ server_version: string }>`show server_version`.execute(bed.db);
+/** Every mix at every concurrency, `count` notifications (and statements) each, after the warm-up. */
+export async function measureWorkerApply(options: { count: number }) {
+  const { count } = options;
+  const bed = await createChangesTestbed({ domain: 'receiving', tables: receivingTables });
+  const results: WorkerApplyRow[] = [];
+  try {
+    await sql`create table bench_lines (like purchase_order_lines including all)`.execute(bed.db);
+    const postgres = await sql<{ server_version: string }>`show server_version`.execute(bed.db);
 
-  for (const concurrency of CONCURRENCY) {
-    // Orders of this concurrency's runs: created by "new", updated by "update".
-    const orderNbrs = Array.from({ length: WARM_UP + COUNT }, (_, i) => `PO-C${concurrency}-${String(i).padStart(4, '0')}`);
-    for (const mix of MIXES) {
-      // Bodies are built before the clock starts; their TimeStamps are newer than any before them.
-      const bodies = orderNbrs.map((orderNbr) =>
-        purchaseOrderBody({ orderNbr, lines: LINES, deletedLines: mix === 'update' ? LINES : 0, timeStamp: nextTimeStamp() }),
-      );
-      const notificationsPerSecond = await rate(
-        bodies.map((body) => async () => {
-          const counts = await bed.apply('purchase-orders', body);
-          if (counts.applied !== LINES) throw new Error(`expected ${LINES} lines applied, got ${JSON.stringify(counts)}`);
-        }),
-        concurrency,
-      );
+    for (const concurrency of CONCURRENCY) {
+      // Orders of this concurrency's runs: created by "new", updated by "update".
+      const orderNbrs = Array.from({ length: WARM_UP + count }, (_, i) => `PO-C${concurrency}-${String(i).padStart(4, '0')}`);
+      for (const mix of MIXES) {
+        // Bodies are built before the clock starts; their TimeStamps are newer than any before them.
+        const bodies = orderNbrs.map((orderNbr) =>
+          purchaseOrderBody({ orderNbr, lines: LINES, deletedLines: mix === 'update' ? LINES : 0, timeStamp: nextTimeStamp() }),
+        );
+        const notificationsPerSecond = await rate(
+          bodies.map((body) => async () => {
+            const counts = await bed.apply('purchase-orders', body);
+            if (counts.applied !== LINES) throw new Error(`expected ${LINES} lines applied, got ${JSON.stringify(counts)}`);
+          }),
+          concurrency,
+        );
 
-      const batches = orderNbrs.map((orderNbr) => JSON.stringify(lineRecords(orderNbr)));
-      const statementsPerSecond = await rate(
-        batches.map((batch) => () => upsert(bed.db, batch)),
-        concurrency,
-      );
+        const batches = orderNbrs.map((orderNbr) => JSON.stringify(lineRecords(orderNbr)));
+        const statementsPerSecond = await rate(
+          batches.map((batch) => () => upsert(bed.db, batch)),
+          concurrency,
+        );
 
-      const rowsPerSecond = notificationsPerSecond * LINES;
-      const yardstickRowsPerSecond = statementsPerSecond * LINES;
-      results.push({ mix, concurrency, notificationsPerSecond, rowsPerSecond, yardstickRowsPerSecond, ratio: rowsPerSecond / yardstickRowsPerSecond });
+        const rowsPerSecond = notificationsPerSecond * LINES;
+        const yardstickRowsPerSecond = statementsPerSecond * LINES;
+        results.push({ mix, concurrency, notificationsPerSecond, rowsPerSecond, yardstickRowsPerSecond, ratio: rowsPerSecond / yardstickRowsPerSecond });
+      }
     }
+    return { postgres: postgres.rows[0].server_version, lines: LINES, count, warmUp: WARM_UP, results };
+  } finally {
+    await bed.cleanup();
   }
-
-  const round = (n: number) => Math.round(n);
-  console.log(`\n${LINES}-line purchase orders, ${COUNT} notifications per run after ${WARM_UP} warm-up; ${cpus().length} CPUs, PostgreSQL ${postgres.rows[0].server_version}\n`);
-  console.log('| mix | concurrency | notifications/s | rows/s | PG upsert rows/s | ratio |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const r of results) {
-    console.log(`| ${r.mix} | ${r.concurrency} | ${round(r.notificationsPerSecond)} | ${round(r.rowsPerSecond)} | ${round(r.yardstickRowsPerSecond)} | ${r.ratio.toFixed(2)} |`);
-  }
-
-  const folder = new URL('../results/', import.meta.url);
-  await mkdir(folder, { recursive: true });
-  await writeFile(
-    new URL('worker-apply.json', folder),
-    JSON.stringify(
-      { measuredAt: new Date().toISOString(), cpus: cpus().length, node: process.version, postgres: postgres.rows[0].server_version, lines: LINES, count: COUNT, warmUp: WARM_UP, results },
-      null,
-      2,
-    ) + '\n',
-  );
-} finally {
-  await bed.cleanup();
 }

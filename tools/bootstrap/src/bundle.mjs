@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 /**
@@ -21,7 +22,7 @@ export async function bundleApp(appDir) {
     .filter((file) => file === 'main.ts' || file.endsWith('-thread.ts'))
     .map((file) => join(src, file));
   if (!existsSync(join(src, 'main.ts'))) throw new Error(`${appDir} has no src/main.ts to bundle`);
-  await build({
+  const { outputFiles } = await build({
     entryPoints,
     outdir: join(appDir, 'bundle'),
     bundle: true,
@@ -33,7 +34,16 @@ export async function bundleApp(appDir) {
     sourcemap: true,
     logLevel: 'warning',
     plugins: [npmPackagesStayExternal],
+    write: false,
   });
+  // Test files and benchmarks bundle the apps they start, several at once, while other processes
+  // may be starting the same app: each file is replaced whole (rename), never seen half-written.
+  for (const file of outputFiles) {
+    await mkdir(dirname(file.path), { recursive: true });
+    const partial = `${file.path}.${process.pid}-${Math.random().toString(36).slice(2)}.partial`;
+    await writeFile(partial, file.contents);
+    await rename(partial, file.path);
+  }
 }
 
 /**

@@ -1,40 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { basename } from 'node:path';
+import { STACK_APPS, startApp, type StackApp } from '@wmsi/stack';
 
 export interface WorkerProcess {
-  child: ChildProcess;
-  /** Everything it printed so far. */
+  readonly pid: number;
+  /** Everything it printed so far (the last 200,000 characters). */
   output(): string;
+  /** Sends the signal and waits for the end (SIGKILL after 30 s); the exit code. */
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
- * A real worker app as a child process (from source, as `npm start` runs it), ready once it logged
- * "worker ready". `appRoot` is the app's folder (the one holding src/main.ts).
+ * A real worker app as a child process, as `npm start` runs it (see @wmsi/stack), ready once it
+ * logged "worker ready". `appRoot` is the app's folder (apps/worker-receiving, ...).
  */
 export async function startWorkerProcess(appRoot: string, env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--conditions=@wmsi/source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: appRoot,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('worker ready')) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error(`worker did not start:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    child,
-    output: () => output,
-    kill: async (signal) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
+  const app = basename(appRoot.replace(/[\\/]+$/, ''));
+  if (!(STACK_APPS as readonly string[]).includes(app)) throw new Error(`${appRoot} is not an app folder (${STACK_APPS.join(', ')})`);
+  const worker = await startApp(app as StackApp, { env: { LOG_LEVEL: 'info', ...env } });
+  return { pid: worker.pid, output: worker.output, kill: (signal) => worker.stop(signal) };
 }

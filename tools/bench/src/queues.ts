@@ -1,0 +1,16 @@
+import { allQueueNames } from '@wmsi/queue';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/**
+ * The name of every BullMQ queue notifications travel through (every partition of every domain's
+ * queue), from @wmsi/queue: never spelled out here.
+ */
+export function pipelineQueueNames(partitions?: number): string[] {
+  return allQueueNames(partitions);
+}
+
+/** Every pipeline queue, opened on one connection for reading (close them before the connection). */
+export function openPipelineQueues(redis: Redis, prefix: string): Queue[] {
+  return pipelineQueueNames().map((name) => new Queue(name, { connection: redis, prefix }));
+}
