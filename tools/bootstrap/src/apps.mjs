@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BootstrapError } from './errors.mjs';
 
 /**
  * @typedef {object} StartableApp
@@ -35,4 +36,36 @@ function startScript(packageJson) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The processes to run: every app once, and each worker app `workers` times (`worker-items`,
+ * `worker-items#2`, ...). The workers of one domain share its queue's partitions, each partition
+ * applying one job at a time across all of them, so more processes only add cores, never disorder.
+ * @param {StartableApp[]} apps
+ * @param {number} workers
+ * @returns {StartableApp[]}
+ */
+export function withWorkerReplicas(apps, workers) {
+  return apps.flatMap((app) => {
+    if (!app.name.startsWith('worker-') || workers <= 1) return [app];
+    return Array.from({ length: workers }, (_, i) => ({ ...app, name: i === 0 ? app.name : `${app.name}#${i + 1}` }));
+  });
+}
+
+/**
+ * How many processes of each worker app `npm start` runs: `--workers N` or WORKER_PROCESSES, else 1.
+ * @param {string[]} args
+ * @param {Record<string, string | undefined>} env
+ * @returns {number}
+ */
+export function workerProcesses(args, env) {
+  const flag = args.indexOf('--workers');
+  const given = flag >= 0 ? args[flag + 1] : env.WORKER_PROCESSES;
+  if (given === undefined || given === '') return 1;
+  const count = Number(given);
+  if (!Number.isInteger(count) || count < 1 || count > 16) {
+    throw new BootstrapError('BAD_WORKERS', `worker processes must be a whole number from 1 to 16 (--workers or WORKER_PROCESSES), got ${JSON.stringify(given)}`);
+  }
+  return count;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findStartableApps } from './apps.mjs';
+import { findStartableApps, withWorkerReplicas, workerProcesses } from './apps.mjs';
 import { temporaryFolder } from './test-support.js';
 
 describe('findStartableApps', () => {
@@ -21,6 +21,25 @@ describe('findStartableApps', () => {
       ]);
     } finally {
       folder.remove();
+    }
+  });
+});
+
+describe('worker processes of npm start', () => {
+  const apps = [
+    { name: 'api', dir: '/apps/api', script: 'node bundle/main.js' },
+    { name: 'worker-items', dir: '/apps/worker-items', script: 'node bundle/main.js' },
+  ];
+
+  it('runs each worker app as many times as --workers or WORKER_PROCESSES say, under names of their own', () => {
+    expect(withWorkerReplicas(apps, workerProcesses(['--workers', '3'], {})).map((app) => app.name)).toEqual(['api', 'worker-items', 'worker-items#2', 'worker-items#3']);
+    expect(withWorkerReplicas(apps, workerProcesses([], { WORKER_PROCESSES: '2' })).map((app) => app.name)).toEqual(['api', 'worker-items', 'worker-items#2']);
+    expect(withWorkerReplicas(apps, workerProcesses([], {}))).toEqual(apps);
+  });
+
+  it('refuses a count that is not a whole number from 1 to 16, naming where it came from', () => {
+    for (const given of ['0', '17', 'two', '1.5']) {
+      expect(() => workerProcesses(['--workers', given], {})).toThrow(/--workers or WORKER_PROCESSES/);
     }
   });
 });

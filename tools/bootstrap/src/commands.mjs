@@ -1,6 +1,6 @@
 import { realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findStartableApps } from './apps.mjs';
+import { findStartableApps, withWorkerReplicas, workerProcesses } from './apps.mjs';
 import { bundleApp } from './bundle.mjs';
 import { buildConsole } from './console.mjs';
 import { BootstrapError } from './errors.mjs';
@@ -26,7 +26,7 @@ export async function runCommand(command, args, { root, env = process.env }) {
   const context = { root, env, signals };
   switch (command) {
     case 'start':
-      return start(context);
+      return start(context, args);
     case 'test':
       return test(context);
     case 'wmsi':
@@ -56,10 +56,13 @@ async function withServices({ root, env, signals }, script, args) {
 }
 
 /**
- * Migrate, create the per-topic API keys on first run, then run every app until Ctrl-C.
+ * Migrate, create the per-topic API keys on first run, then run every app until Ctrl-C
+ * (`--workers N`: N processes of each worker app).
  * @param {Context} context
+ * @param {string[]} args
  */
-async function start({ root, env, signals }) {
+async function start({ root, env, signals }, args) {
+  const workers = workerProcesses(args, env);
   const services = await ensureServices({ root, env, log });
   try {
     const childEnv = { ...env, ...services.urls };
@@ -78,8 +81,9 @@ async function start({ root, env, signals }) {
     // serves the console's build at / (rebuilt only when the console changed).
     await Promise.all([...apps.map((app) => bundleApp(app.dir)), buildConsole(join(root, 'apps', 'console'), { log })]);
     const localServers = services.started.length > 0 ? ' and the project-local servers' : '';
-    log(`starting ${apps.map((app) => app.name).join(', ')}; Ctrl-C stops ${apps.length > 1 ? 'them' : 'it'}${localServers}`);
-    const supervisor = superviseApps(apps, { root, env: childEnv });
+    log(`starting ${withWorkerReplicas(apps, workers).map((app) => app.name).join(', ')}; Ctrl-C stops ${apps.length > 1 ? 'them' : 'it'}${localServers}`);
+    const processes = withWorkerReplicas(apps, workers);
+    const supervisor = superviseApps(processes, { root, env: childEnv });
     signals.supervise(supervisor);
     process.once('exit', supervisor.abandon);
     return await supervisor.exitCode;

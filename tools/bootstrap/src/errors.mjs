@@ -1,6 +1,6 @@
 /**
  * @typedef {'NODE_TOO_OLD' | 'INSTALL_FAILED' | 'SERVER_MISSING' | 'SERVER_UNUSABLE' | 'LOCAL_SERVER_FAILED'
- *   | 'DATABASE_NOT_CREATED' | 'CLI_MISSING' | 'NOTHING_TO_START' | 'UNKNOWN_COMMAND'} BootstrapErrorCode
+ *   | 'DATABASE_NOT_CREATED' | 'CLI_MISSING' | 'NOTHING_TO_START' | 'UNKNOWN_COMMAND' | 'BAD_WORKERS'} BootstrapErrorCode
  */
 
 /** A failure the user can act on: run.mjs prints the message alone, without a stack trace. */
