@@ -20,7 +20,8 @@ const httpHeaderName = z.string().trim().regex(/^[A-Za-z0-9-]+$/, 'expected an H
 
 export const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://127.0.0.1:5432/wmsi'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** One Redis server, or a Redis Cluster as `redis+cluster://` and one of its nodes. */
+  REDIS_URL: z.url({ protocol: /^rediss?(\+cluster)?$/ }).default('redis://127.0.0.1:6379'),
   /** Every Redis key WMSi writes starts with this, so several installations (or test runs) share a server. */
   REDIS_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]+$/).default('wmsi'),
   GATEWAY_HOST: z.string().trim().min(1).default('0.0.0.0'),

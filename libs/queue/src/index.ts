@@ -1,4 +1,4 @@
-export { connectForBackgroundWork, connectForRequests, waitUntilReady, type ErrorListener } from './connections.js';
+export { connectForBackgroundWork, connectForRequests, isClusterUrl, waitUntilReady, type ErrorListener } from './connections.js';
 export { redisDurabilityWarnings } from './persistence-check.js';
 export {
   DOMAIN_QUEUES,
