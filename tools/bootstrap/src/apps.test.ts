@@ -37,6 +37,11 @@ describe('worker processes of npm start', () => {
     expect(withWorkerReplicas(apps, workerProcesses([], {}))).toEqual(apps);
   });
 
+  it('runs worker-maintenance once whatever the count: its job is scheduled, not shared out', () => {
+    const withMaintenance = [...apps, { name: 'worker-maintenance', dir: '/apps/worker-maintenance', script: 'node bundle/main.js' }];
+    expect(withWorkerReplicas(withMaintenance, 2).map((app) => app.name)).toEqual(['api', 'worker-items', 'worker-items#2', 'worker-maintenance']);
+  });
+
   it('refuses a count that is not a whole number from 1 to 16, naming where it came from', () => {
     for (const given of ['0', '17', 'two', '1.5']) {
       expect(() => workerProcesses(['--workers', given], {})).toThrow(/--workers or WORKER_PROCESSES/);
