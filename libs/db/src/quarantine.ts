@@ -5,8 +5,8 @@ import type { DB, Quarantine } from './generated/db.js';
 /** Known reasons; later kinds of bad input add their own without a migration. */
 export type QuarantineReason = 'unparseable-json' | 'invalid-envelope' | 'invalid-rows' | (string & {});
 
-/** A quarantined body in full, raw bytes included. */
-export type QuarantinedBody = Selectable<Quarantine>;
+/** A quarantined body in full, raw bytes included (their digest, for dedupe only, left out). */
+export type QuarantinedBody = Omit<Selectable<Quarantine>, 'body_sha256'>;
 
 /** A quarantined body as listed: everything but the bytes (and their digest), plus how many bytes there are. */
 export type QuarantinedSummary = Omit<QuarantinedBody, 'raw_body' | 'body_sha256'> & { body_bytes: number };
@@ -26,8 +26,8 @@ export interface NewQuarantinedBody {
 
 const MAX_PAGE = 500;
 
-/** Listing never ships the bytes: a page of 16 MiB bodies would be far too heavy. */
-const summaryColumns = [
+/** Every column but the bytes and their digest. */
+const describedColumns = [
   'id',
   'topic',
   'reason',
@@ -40,8 +40,10 @@ const summaryColumns = [
   'replayed_at',
   'times_seen',
   'last_seen_at',
-  sql<number>`octet_length(raw_body)`.as('body_bytes'),
 ] as const;
+
+/** Listing never ships the bytes: a page of 16 MiB bodies would be far too heavy. */
+const summaryColumns = [...describedColumns, sql<number>`octet_length(raw_body)`.as('body_bytes')] as const;
 
 /**
  * Text PostgreSQL can store: text and jsonb refuse NUL and unpaired surrogates (half an emoji, as
@@ -172,7 +174,11 @@ export async function countQuarantined(db: Kysely<DB>, filter: QuarantineFilter)
 
 /** A quarantined body with its exact bytes, for display or replay; undefined when there is no such id. */
 export async function getQuarantined(db: Kysely<DB>, id: string): Promise<QuarantinedBody | undefined> {
-  return db.selectFrom('quarantine').selectAll().where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('quarantine')
+    .select([...describedColumns, 'raw_body'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /**
