@@ -17,7 +17,7 @@ COPY --from=manifests /app ./
 # Every dependency, dev ones included: tsx (a devDependency) runs the CLI's source.
 RUN npm ci --include=dev && npm cache clean --force
 COPY . .
-RUN node tools/bootstrap/bundle.mjs apps/gateway apps/worker-receiving apps/worker-fulfillment apps/worker-items apps/worker-adjustments apps/api
+RUN node tools/bootstrap/bundle.mjs apps/gateway apps/worker-receiving apps/worker-fulfillment apps/worker-items apps/worker-adjustments apps/worker-maintenance apps/api
 # The console (React, built by Vite into apps/console/dist), served by the API at /.
 RUN node tools/bootstrap/build-console.mjs --force
 USER node

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { readRetentionStats } from '@wmsi/change-feed';
 import { loadEnv } from '@wmsi/config';
 import { createNotificationChecker, loadColumnMapping } from '@wmsi/contracts';
 import { createDb } from '@wmsi/db';
@@ -34,6 +35,7 @@ const queues = openDomainQueues(queueRedis, env.REDIS_PREFIX, env.QUEUE_PARTITIO
 const metrics = createGatewayMetrics({
   readBacklog: async () => ({ ...(await intakeBacklog(requestRedis, keys)), queues: await readQueueDepths(queues) }),
   readTopicStats: () => readAllTopicStatsList(requestRedis, env.REDIS_PREFIX),
+  readRetentionStats: () => readRetentionStats(requestRedis, env.REDIS_PREFIX),
   onReadError: (what, error) => started.app?.log.warn({ err: error }, `/metrics goes without the ${what} gauges: reading them failed`),
 });
 

@@ -1,5 +1,5 @@
 import { addTopicStats } from '@wmsi/changes';
-import { noCounts } from '@wmsi/change-feed';
+import { noCounts, recordRetentionRun } from '@wmsi/change-feed';
 import { statsKey } from '@wmsi/queue';
 import { startOwnRedisServer, type OwnRedisServer } from '@wmsi/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,25 @@ describe('GET /metrics: processing totals the workers keep in Redis', () => {
     expect(samples(next, 'wmsi_changes_pairs_total').get('topic=stock-items,where=across_notifications')).toBe(2);
     expect(samples(next, 'wmsi_processing_lag_seconds_sum').get('topic=stock-items')).toBeCloseTo(0.5, 9);
     expect(samples(next, 'wmsi_processing_lag_seconds_count').get('topic=stock-items')).toBe(3);
+  });
+
+  it('shows what the retention job pruned per table, when it last ran and how long it took', async () => {
+    const { background: redis, prefix } = gateway.bed;
+    const before = await scrape(gateway);
+    expect(samples(before, 'wmsi_retention_pruned_rows_total').get('table=quarantine')).toBe(0);
+    expect(samples(before, 'wmsi_retention_last_run_timestamp_seconds').get('')).toBe(0);
+
+    const pruned = { quarantine: 40, processed_notifications: 12_000, change_log: 1_000, document_history: 500 };
+    await recordRetentionRun(redis, prefix, { pruned, finishedAt: 1_800_000_000_000, durationMs: 1_500 });
+    await recordRetentionRun(redis, prefix, { pruned: { ...pruned, quarantine: 2 }, finishedAt: 1_800_003_600_000, durationMs: 250 });
+    const text = await scrape(gateway);
+    expect(samples(text, 'wmsi_retention_pruned_rows_total')).toEqual(
+      new Map([['table=quarantine', 42], ['table=processed_notifications', 24_000], ['table=change_log', 2_000], ['table=document_history', 1_000]]),
+    );
+    expect(samples(text, 'wmsi_retention_last_pruned_rows').get('table=quarantine')).toBe(2);
+    expect(samples(text, 'wmsi_retention_runs_total').get('')).toBe(2);
+    expect(samples(text, 'wmsi_retention_last_run_timestamp_seconds').get('')).toBe(1_800_003_600);
+    expect(samples(text, 'wmsi_retention_last_run_duration_seconds').get('')).toBe(0.25);
   });
 
   it('shows the intake backlog and queue depths next to them', async () => {

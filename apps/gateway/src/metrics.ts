@@ -1,3 +1,4 @@
+import { RETAINED_TABLES, type RetentionStats } from '@wmsi/change-feed';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TopicStatsReading } from './topic-stats.js';
 
@@ -13,6 +14,8 @@ export interface GatewayMetricSources {
   readBacklog?: () => Promise<BacklogReading>;
   /** Every topic's processing totals, as the worker processes keep them in Redis. */
   readTopicStats?: () => Promise<TopicStatsReading[]>;
+  /** The retention job's figures, as worker-maintenance keeps them in Redis. */
+  readRetentionStats?: () => Promise<RetentionStats>;
   /** Told when a read failed or timed out (Redis down): that scrape goes without those gauges. */
   onReadError?: (what: string, error: unknown) => void;
   /** How long a scrape waits for a read before going without it. */
@@ -133,7 +136,41 @@ export function createGatewayMetrics(sources: GatewayMetricSources = {}) {
     );
     perTopic('wmsi_processing_lag_seconds_count', 'Notifications whose lag from acceptance (202) to commit was measured, per topic.', (s) => s.lagCount);
   }
+  if (sources.readRetentionStats) addRetentionGauges(registry, once('retention', sources.readRetentionStats));
   return metrics;
+}
+
+/** What worker-maintenance's retention job pruned, when it last ran and how long that took. */
+function addRetentionGauges(registry: Registry, read: () => Promise<RetentionStats | undefined>): void {
+  const gauge = (name: string, help: string, value: (stats: RetentionStats) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const stats = await read();
+        // An unlabelled gauge always has its sample: 0 stands for "never ran"; no reading, no update.
+        if (stats !== undefined) this.set(value(stats) ?? 0);
+      },
+    });
+  const perTable = (name: string, help: string, value: (stats: RetentionStats) => Record<string, number>) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['table'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const stats = await read();
+        if (stats !== undefined) for (const table of RETAINED_TABLES) this.set({ table }, value(stats)[table] ?? 0);
+      },
+    });
+  perTable('wmsi_retention_pruned_rows_total', 'Rows the retention job deleted, per table, since the figures began (kept in Redis).', (s) => s.prunedTotal);
+  perTable('wmsi_retention_last_pruned_rows', 'Rows the last finished retention run deleted, per table.', (s) => s.lastPruned);
+  gauge('wmsi_retention_runs_total', 'Retention runs finished.', (s) => s.runs);
+  gauge('wmsi_retention_failures_total', 'Retention runs that failed (each is retried; the next run prunes what one left).', (s) => s.failures);
+  gauge('wmsi_retention_last_run_timestamp_seconds', 'When the last retention run finished (Unix time); 0 before the first.', (s) => (s.lastRunAt === null ? null : s.lastRunAt / 1000));
+  gauge('wmsi_retention_last_run_duration_seconds', 'How long the last retention run took; 0 before the first.', (s) => (s.lastDurationMs === null ? null : s.lastDurationMs / 1000));
 }
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

@@ -7,3 +7,12 @@ export { comparePositions, decodePosition, encodePosition, START, type Position 
 export { pruneChangeLog, pruneDocumentHistory } from './prune.js';
 export { pullChanges, type PulledRecord, type PullPage, type PullRequest } from './pull.js';
 export { readAllTopicStats, readTopicStats, type TopicStats } from './stats.js';
+export {
+  readRetentionStats,
+  recordRetentionFailure,
+  recordRetentionRun,
+  RETAINED_TABLES,
+  type RetainedTable,
+  type RetentionRun,
+  type RetentionStats,
+} from './retention-stats.js';

@@ -44,6 +44,17 @@ export const envSchema = z.object({
    * that crashed mid-job has its job retried by another after about this long.
    */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Days a quarantined body is kept after it was last seen (a resend counts as seen). */
+  QUARANTINE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  /**
+   * Days a processed-notification mark is kept. Acumatica resends a failed notification for up to
+   * 2 days (SM502000), and a resend must still find its mark to be skipped: at least 2.
+   */
+  PROCESSED_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(7),
+  /** Days the change log and the document history are kept; a feed cursor older than that gets RESYNC_REQUIRED. */
+  CHANGE_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How often worker-maintenance runs the retention job (minutes). */
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   WEBHOOK_AUTH_HEADER: httpHeaderName.default('X-Api-Key'),
   WEBHOOK_BODY_LIMIT: byteSize.default(16 * MiB),
   /** JSON file that maps canonical fields to the column captions of a customer's inquiries. */

@@ -41,7 +41,7 @@ function rows(name: 'Inserted' | 'Deleted') {
 }
 
 /**
- * One push notification as Acumatica sends it (FORMAT.md), after its top-level names are trimmed.
+ * One push notification as Acumatica sends it (docs/acumatica/FORMAT.md), after its top-level names are trimmed.
  * Rows are only checked to be lists here: reading them needs the topic's column contract. Unknown
  * top-level elements (newer versions add e.g. `QueryId`) are tolerated and dropped.
  */

@@ -8,7 +8,7 @@ describe("Acumatica's own sample notification", () => {
   if (!outcome.ok) throw new Error(outcome.message);
   const { notification } = outcome;
 
-  it('is read verbatim from the shared samples', () => {
+  it("is read verbatim from the repository's samples", () => {
     expect(body).toContain('"TimeStamp":636295833829493672');
   });
 

@@ -22,7 +22,7 @@ const DOMAIN_OF: Record<Topic, Domain> = {
   'inventory-adjustments': 'adjustments',
 };
 
-/** The Generic Inquiry titles the project ships (INQUIRIES.md); customers may rename them. */
+/** The Generic Inquiry titles the project ships (docs/acumatica/inquiries); customers may rename them. */
 export const DEFAULT_INQUIRY_TITLES: Record<Topic, string> = {
   'purchase-orders': 'WMS Purchase Orders',
   'stock-items': 'WMS Stock Items',

@@ -27,6 +27,7 @@ export {
   listQuarantined,
   quarantinedIds,
   markReplayed,
+  pruneQuarantine,
   quarantineBody,
   type NewQuarantinedBody,
   type QuarantinedBody,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { loadEnv } from '@wmsi/config';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDb, databaseUrl, dropDatabase, ensureDatabaseExists } from './client.js';
 import { MigrationError } from './errors.js';
@@ -93,5 +93,27 @@ describe('migrateToLatest', () => {
     const files = await readdir(new URL('./migrations/', import.meta.url));
     const onDisk = files.filter((file) => /^\d{4}_\d{2}_\d{2}_\d{4}_.+\.ts$/.test(file) && !file.endsWith('.test.ts'));
     expect(onDisk.map((file) => file.replace(/\.ts$/, '')).sort()).toEqual(allMigrations);
+  });
+
+  it('merges the copies of a body kept before the quarantine stored each body once', async () => {
+    const db = connect(await emptyDatabase());
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '2026_11_29_0006_retention'));
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
+    expect(error).toBeUndefined();
+    const copy = (body: string, receivedAt: string, replayedAt: string | null = null) =>
+      sql`insert into quarantine (topic, reason, message, raw_body, received_at, replayed_at)
+        values ('shipments', 'invalid-rows', 'bad', ${Buffer.from(body)}, ${receivedAt}::timestamptz, ${replayedAt}::timestamptz)`.execute(db);
+    await copy('{"a":1}', '2026-11-01T00:00:00Z', '2026-11-01T01:00:00Z');
+    await copy('{"a":1}', '2026-11-02T00:00:00Z');
+    await copy('{"a":1}', '2026-11-03T00:00:00Z');
+    await copy('{"b":2}', '2026-11-04T00:00:00Z', '2026-11-04T01:00:00Z');
+
+    await migrateToLatest(db);
+    const rows = await sql<{ id: string; times_seen: number; last_seen_at: Date; replayed: boolean }>`
+      select id, times_seen, last_seen_at, replayed_at is not null as replayed from quarantine order by id`.execute(db);
+    expect(rows.rows.map((row) => ({ ...row, last_seen_at: row.last_seen_at.toISOString() }))).toEqual([
+      { id: '1', times_seen: 3, last_seen_at: '2026-11-03T00:00:00.000Z', replayed: false },
+      { id: '4', times_seen: 1, last_seen_at: '2026-11-04T00:00:00.000Z', replayed: true },
+    ]);
   });
 });

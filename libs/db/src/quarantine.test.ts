@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getQuarantined, listQuarantined, markReplayed, quarantineBody } from './quarantine.js';
+import { sql } from 'kysely';
+import { getQuarantined, listQuarantined, markReplayed, pruneQuarantine, quarantineBody } from './quarantine.js';
 import { createTestDatabase, type TestDatabase } from './testing/index.js';
 
 let test: TestDatabase;
@@ -101,5 +102,43 @@ describe('quarantine', () => {
     const pending = await listQuarantined(test.db, { topic: 'sales-orders', pendingOnly: true });
     expect(pending.map((row) => row.id)).toEqual([other]);
     expect(await markReplayed(test.db, '999999999')).toBeUndefined();
+  });
+
+  it('keeps a body Acumatica resends 5 times once, counting the copies and when the last one came', async () => {
+    const body = '{"Query":"WMS Shipments","Id":"resent-5-times","Inserted":[{"ShipmentNbr":null}]}';
+    const ids: string[] = [];
+    for (let copy = 0; copy < 5; copy += 1) ids.push((await someBody('shipments', body)).id);
+
+    expect(new Set(ids).size).toBe(1);
+    const rows = await test.db.selectFrom('quarantine').select(['id', 'times_seen', 'received_at', 'last_seen_at']).where('id', '=', ids[0]).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0].times_seen).toBe(5);
+    expect(rows[0].last_seen_at.getTime()).toBeGreaterThanOrEqual(rows[0].received_at.getTime());
+    const listed = await listQuarantined(test.db, { topic: 'shipments', limit: 500 });
+    expect(listed.filter((row) => row.id === ids[0])).toMatchObject([{ times_seen: 5, body_bytes: Buffer.byteLength(body) }]);
+    // The same bytes under another topic are another failure, kept apart.
+    expect((await someBody('receipts', body)).id).not.toBe(ids[0]);
+  });
+
+  it('makes a replayed body pending again when a new copy of it is refused', async () => {
+    const { id } = await someBody('sales-orders', '{"again":');
+    await markReplayed(test.db, id);
+    expect((await someBody('sales-orders', '{"again":')).id).toBe(id);
+    expect((await getQuarantined(test.db, id))?.replayed_at).toBeNull();
+  });
+
+  it('prunes the bodies last seen before the retention, a batch at a time, and keeps the others', async () => {
+    const ids: string[] = [];
+    for (let n = 0; n < 50; n += 1) ids.push((await someBody('stock-items', `{ aged ${n}`)).id);
+    // 40 were last seen 15 days ago (first seen 20 days ago); 10 first came 20 days ago but were resent yesterday.
+    await sql`update quarantine set received_at = now() - interval '20 days', last_seen_at = now() - interval '15 days' where id = any(${ids.slice(0, 40)}::bigint[])`.execute(test.db);
+    await sql`update quarantine set received_at = now() - interval '20 days', last_seen_at = now() - interval '1 day' where id = any(${ids.slice(40)}::bigint[])`.execute(test.db);
+    const before = await test.db.selectFrom('quarantine').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+
+    expect(await pruneQuarantine(test.db, { retentionDays: 14, batchSize: 7 })).toBe(40);
+    const left = await test.db.selectFrom('quarantine').select('id').execute();
+    expect(left).toHaveLength(Number(before.n) - 40);
+    expect(left.map((row) => row.id)).toEqual(expect.arrayContaining(ids.slice(40)));
+    expect(await pruneQuarantine(test.db, { retentionDays: 14 })).toBe(0);
   });
 });

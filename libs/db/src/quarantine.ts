@@ -1,14 +1,15 @@
+import { createHash } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DB, Quarantine } from './generated/db.js';
 
 /** Known reasons; later kinds of bad input add their own without a migration. */
 export type QuarantineReason = 'unparseable-json' | 'invalid-envelope' | 'invalid-rows' | (string & {});
 
-/** A quarantined body in full, raw bytes included. */
-export type QuarantinedBody = Selectable<Quarantine>;
+/** A quarantined body in full, raw bytes included (their digest, for dedupe only, left out). */
+export type QuarantinedBody = Omit<Selectable<Quarantine>, 'body_sha256'>;
 
-/** A quarantined body as listed: everything but the bytes, plus how many there are. */
-export type QuarantinedSummary = Omit<QuarantinedBody, 'raw_body'> & { body_bytes: number };
+/** A quarantined body as listed: everything but the bytes (and their digest), plus how many bytes there are. */
+export type QuarantinedSummary = Omit<QuarantinedBody, 'raw_body' | 'body_sha256'> & { body_bytes: number };
 
 export interface NewQuarantinedBody {
   topic: string;
@@ -25,8 +26,8 @@ export interface NewQuarantinedBody {
 
 const MAX_PAGE = 500;
 
-/** Listing never ships the bytes: a page of 16 MiB bodies would be far too heavy. */
-const summaryColumns = [
+/** Every column but the bytes and their digest. */
+const describedColumns = [
   'id',
   'topic',
   'reason',
@@ -37,8 +38,12 @@ const summaryColumns = [
   'query',
   'received_at',
   'replayed_at',
-  sql<number>`octet_length(raw_body)`.as('body_bytes'),
+  'times_seen',
+  'last_seen_at',
 ] as const;
+
+/** Listing never ships the bytes: a page of 16 MiB bodies would be far too heavy. */
+const summaryColumns = [...describedColumns, sql<number>`octet_length(raw_body)`.as('body_bytes')] as const;
 
 /**
  * Text PostgreSQL can store: text and jsonb refuse NUL and unpaired surrogates (half an emoji, as
@@ -53,22 +58,57 @@ function storable(text: string): string {
 
 const storableOrNull = (text: string | null | undefined) => (text == null ? null : storable(text));
 
+/**
+ * Keeps a refused body for a later look or replay. A body already kept under the same topic (the
+ * same bytes: Acumatica resends a failed notification up to 5 times) is not stored again: its row
+ * counts one more sighting, takes the latest reason, and is pending again if it had been replayed,
+ * since this copy was not. Returns the row's id, the same for every copy.
+ */
 export async function quarantineBody(db: Kysely<DB>, body: NewQuarantinedBody): Promise<{ id: string }> {
+  const description = {
+    reason: storable(body.reason),
+    message: storable(body.message),
+    // Serialised here: pg would send a JS array as a PostgreSQL array, not as JSON.
+    issues: JSON.stringify(body.issues, (_, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
+  };
   return db
     .insertInto('quarantine')
     .values({
       topic: storable(body.topic),
-      reason: storable(body.reason),
-      message: storable(body.message),
-      // Serialised here: pg would send a JS array as a PostgreSQL array, not as JSON.
-      issues: JSON.stringify(body.issues, (_, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
+      ...description,
       raw_body: body.rawBody,
+      body_sha256: createHash('sha256').update(body.rawBody).digest(),
       content_type: storableOrNull(body.contentType),
       notification_id: storableOrNull(body.notificationId),
       query: storableOrNull(body.query),
     })
+    .onConflict((conflict) =>
+      conflict.columns(['topic', 'body_sha256']).doUpdateSet((eb) => ({
+        ...description,
+        times_seen: eb('quarantine.times_seen', '+', 1),
+        last_seen_at: sql<Date>`now()`,
+        replayed_at: null,
+      })),
+    )
     .returning('id')
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * Deletes the bodies last seen more than `retentionDays` ago, oldest first, a batch per statement so
+ * no lock is held for long. Returns how many rows were deleted.
+ */
+export async function pruneQuarantine(db: Kysely<DB>, { retentionDays, batchSize = 1_000 }: { retentionDays: number; batchSize?: number }): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const deleted = await sql<{ deleted: string }>`
+      with doomed as (select id from quarantine where last_seen_at < now() - make_interval(days => ${retentionDays}) order by last_seen_at limit ${batchSize}),
+      gone as (delete from quarantine q using doomed d where q.id = d.id returning 1)
+      select count(*)::text as deleted from gone`.execute(db);
+    const count = Number(deleted.rows[0]?.deleted ?? 0);
+    pruned += count;
+    if (count < batchSize) return pruned;
+  }
 }
 
 /** Which quarantined bodies a listing or a replay of a set is about. */
@@ -134,7 +174,11 @@ export async function countQuarantined(db: Kysely<DB>, filter: QuarantineFilter)
 
 /** A quarantined body with its exact bytes, for display or replay; undefined when there is no such id. */
 export async function getQuarantined(db: Kysely<DB>, id: string): Promise<QuarantinedBody | undefined> {
-  return db.selectFrom('quarantine').selectAll().where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('quarantine')
+    .select([...describedColumns, 'raw_body'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /**

@@ -30,6 +30,11 @@ export function statsKey(prefix: string, topic: string): string {
   return `${prefix}:{stats}:topic:${topic}`;
 }
 
+/** The retention job's figures (rows pruned per table, last run, duration), one hash, read by /metrics. */
+export function retentionStatsKey(prefix: string): string {
+  return `${prefix}:{stats}:retention`;
+}
+
 /** The progress of one console action that replays a set of quarantined bodies (a hash, expiring). */
 export function replayActionKey(prefix: string, actionId: string): string {
   return `${prefix}:{console}:replay-action:${actionId}`;

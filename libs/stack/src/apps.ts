@@ -9,7 +9,7 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const bundler = join(repoRoot, 'tools/bootstrap/bundle.mjs');
 
 /** Every app `npm start` runs, each its own process. */
-export const STACK_APPS = ['gateway', 'worker-receiving', 'worker-fulfillment', 'worker-items', 'worker-adjustments', 'api'] as const;
+export const STACK_APPS = ['gateway', 'worker-receiving', 'worker-fulfillment', 'worker-items', 'worker-adjustments', 'worker-maintenance', 'api'] as const;
 export type StackApp = (typeof STACK_APPS)[number];
 /** The apps that take no port, so that several processes of one can run side by side. */
 export type WorkerApp = Exclude<StackApp, 'gateway' | 'api'>;

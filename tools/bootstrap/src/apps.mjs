@@ -38,8 +38,11 @@ function startScript(packageJson) {
   }
 }
 
+/** worker-maintenance runs a scheduled job: more processes would add nothing but idle connections. */
+const SINGLE_WORKER = 'worker-maintenance';
+
 /**
- * The processes to run: every app once, and each worker app `workers` times (`worker-items`,
+ * The processes to run: every app once, and each domain worker app `workers` times (`worker-items`,
  * `worker-items#2`, ...). The workers of one domain share its queue's partitions, each partition
  * applying one job at a time across all of them, so more processes only add cores, never disorder.
  * @param {StartableApp[]} apps
@@ -48,7 +51,7 @@ function startScript(packageJson) {
  */
 export function withWorkerReplicas(apps, workers) {
   return apps.flatMap((app) => {
-    if (!app.name.startsWith('worker-') || workers <= 1) return [app];
+    if (!app.name.startsWith('worker-') || app.name === SINGLE_WORKER || workers <= 1) return [app];
     return Array.from({ length: workers }, (_, i) => ({ ...app, name: i === 0 ? app.name : `${app.name}#${i + 1}` }));
   });
 }

@@ -1,3 +1,4 @@
+import { readRetentionStats } from '@wmsi/change-feed';
 import { TOPICS, createNotificationChecker, type Topic } from '@wmsi/contracts';
 import { createWebhookAuthenticator, intakeBacklog, issueApiKey, readIntakeEntries } from '@wmsi/intake';
 import { createIntakeTestbed, type IntakeTestbed } from '@wmsi/intake/testing';
@@ -17,6 +18,7 @@ export async function startTestGateway(
   const metrics = createGatewayMetrics({
     readBacklog: async () => ({ ...(await intakeBacklog(bed.redis, bed.keys)), queues: await readQueueDepths(bed.queues) }),
     readTopicStats: () => readAllTopicStatsList(bed.redis, bed.prefix),
+    readRetentionStats: () => readRetentionStats(bed.redis, bed.prefix),
   });
   const app = await buildApp({
     authHeader: 'X-Api-Key',

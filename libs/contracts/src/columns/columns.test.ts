@@ -3,7 +3,7 @@ import { TOPICS } from '../topics.js';
 import { COLUMN_CONTRACTS, columnsOf } from './index.js';
 
 describe('column contracts', () => {
-  it('uses the key columns of INQUIRIES.md, in order', () => {
+  it('uses the key columns of the inquiries (docs/acumatica/inquiries), in order', () => {
     const keyCaptions = Object.fromEntries(
       TOPICS.map((topic) => [topic, columnsOf(topic).columns.filter((c) => c.key).map((c) => c.captions[0])]),
     );

@@ -1,4 +1,4 @@
-export { sampleBody, samplesFolder } from './samples.js';
+export { acumaticaDocsFolder, sampleBody, samplesFolder } from './samples.js';
 export { nextTimeStamp } from './timestamps.js';
 export {
   assemblyOrderBody,

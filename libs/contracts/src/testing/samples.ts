@@ -13,9 +13,14 @@ function repoRoot(): string {
   return folder;
 }
 
-/** Where the real Acumatica samples live: `shared/` beside the repository, in CI as here. */
+/** Where the Acumatica samples live: in the repository, so that a clone (and CI) has them. */
 export function samplesFolder(): string {
-  return join(repoRoot(), '..', 'shared', 'acumatica', 'samples');
+  return join(repoRoot(), 'docs', 'acumatica', 'samples');
+}
+
+/** The repository's Acumatica documents: the inquiries (one page per topic), FORMAT.md, the samples. */
+export function acumaticaDocsFolder(): string {
+  return join(repoRoot(), 'docs', 'acumatica');
 }
 
 /** A real sample body, byte for byte as Acumatica sent it, e.g. `sampleBody('stock-item-status-change.json')`. */

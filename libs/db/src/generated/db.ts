@@ -216,9 +216,11 @@ export interface PurchaseOrders {
 }
 
 export interface Quarantine {
+  body_sha256: Buffer;
   content_type: string | null;
   id: Generated<Int8>;
   issues: Generated<Json>;
+  last_seen_at: Generated<Timestamp>;
   message: string;
   notification_id: string | null;
   query: string | null;
@@ -226,6 +228,7 @@ export interface Quarantine {
   reason: string;
   received_at: Generated<Timestamp>;
   replayed_at: Timestamp | null;
+  times_seen: Generated<number>;
   topic: string;
 }
 
