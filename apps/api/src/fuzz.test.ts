@@ -65,16 +65,6 @@ describe('the client API under random input (real HTTP, PostgreSQL and Redis)', 
   /** A query as GET with `?input=`, a mutation as POST with a JSON body, as tRPC's links send them. */
   async function call(procedure: ProcedureEntry, envelope: Envelope, accept?: string): Promise<Reply> {
     const text = envelopeText(envelope);
-    const started = performance.now();
-    try {
-      return await send(procedure, text, accept);
-    } finally {
-      slow.push({ ms: performance.now() - started, what: `${procedure.path} ${text?.length} ${text?.slice(0, 80)}` });
-    }
-  }
-  const slow: Array<{ ms: number; what: string }> = [];
-  afterAll(() => { const sorted = slow.map((s) => s.ms).sort((a, b) => a - b); console.log('median', sorted[sorted.length >> 1], 'p90', sorted[Math.floor(sorted.length * 0.9)], 'sum', sorted.reduce((a, b) => a + b, 0)); });
-  async function send(procedure: ProcedureEntry, text: string | undefined, accept?: string): Promise<Reply> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (accept !== undefined) headers['accept'] = accept;
     const url = `${api.url}/trpc/${procedure.path}`;

@@ -42,7 +42,7 @@ export function readCursor<Key extends z.ZodType>(cursor: string | undefined, ke
   const parsed = key.safeParse(decodeCursor(cursor));
   if (parsed.success) return parsed.data;
   const message = `not a cursor ${list} returned`;
-  throw new TRPCError({ code: 'BAD_REQUEST', message, cause: new z.ZodError([{ code: 'custom', path: ['cursor'], message, input: cursor }]) });
+  throw new TRPCError({ code: 'BAD_REQUEST', message, cause: new z.ZodRealError([{ code: 'custom', path: ['cursor'], message, input: cursor }]) });
 }
 
 /** The page and the cursor of the next one (null on the last page), from `limit + 1` rows. */

@@ -2,6 +2,7 @@ import type { AnyRouter } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, type z } from 'zod';
 import { inputProblem } from './inputs.js';
+import { fieldName } from './trpc.js';
 
 interface HttpRequest {
   method: string;
@@ -45,12 +46,12 @@ async function malformed(parsers: Parser[], text: string | null): Promise<Record
     return { '(input)': ['not JSON in superjson form'] };
   }
   const problem = inputProblem(input);
-  if (problem !== undefined) return { [problem.path.join('.') || '(input)']: [problem.message] };
+  if (problem !== undefined) return { [fieldName(problem.path)]: [problem.message] };
   for (const parser of parsers) {
     const parsed = await parser.safeParseAsync?.(input);
     if (parsed?.success === false && parsed.error instanceof ZodError) {
       const fields: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) (fields[issue.path.join('.') || '(input)'] ??= []).push(issue.message);
+      for (const issue of parsed.error.issues) (fields[fieldName(issue.path)] ??= []).push(issue.message);
       return fields;
     }
   }

@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
-import { ZodError } from 'zod';
+import { ZodError, ZodRealError } from 'zod';
 import type { Context } from './context.js';
 import { APP_ERROR_CODES, AppError } from './errors.js';
 import { inputProblem } from './inputs.js';
 import type { Role } from './tokens.js';
 
+/** Names superjson refuses as object keys (prototype pollution): a field sent with one is named `(input).<name>`. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The name of the field an issue is about, as fieldErrors keys it: `filter.reason`, `(input)`. */
+export function fieldName(path: readonly PropertyKey[]): string {
+  const name = path.map(String).join('.');
+  return name === '' ? '(input)' : UNSAFE_KEYS.has(name) ? `(input).${name}` : name;
+}
+
 /** Field messages from a zod error: `{ "qty": ["Too small: expected number to be >0"] }`. */
 function fieldErrors(error: ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
-  for (const issue of error.issues) (fields[issue.path.join('.') || '(input)'] ??= []).push(issue.message);
+  for (const issue of error.issues) (fields[fieldName(issue.path)] ??= []).push(issue.message);
   return fields;
 }
 
@@ -45,17 +54,17 @@ const t = initTRPC.context<Context>().create({
     // the request id the client gets instead.
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
     const requestId = internal ? requestIdOf(error) : null;
+    // Never a server stack trace to a client.
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
       message: internal ? `Internal server error; the API log has the details under request id ${requestId}` : fields !== null ? fieldMessage(fields) : shape.message,
       data: {
-        ...shape.data,
+        ...data,
         fieldErrors: fields,
         appCode: cause instanceof AppError ? cause.code : null,
         details: cause instanceof AppError ? cause.details : null,
         requestId,
-        // Never a server stack trace to a client.
-        stack: undefined,
       },
     };
   },
@@ -71,7 +80,7 @@ const boundedInput = t.middleware(async ({ getRawInput, next }) => {
     throw new TRPCError({
       code: 'BAD_REQUEST',
       message: problem.message,
-      cause: new ZodError([{ code: 'custom', path: problem.path, message: problem.message, input: undefined }]),
+      cause: new ZodRealError([{ code: 'custom', path: problem.path, message: problem.message, input: undefined }]),
     });
   }
   return next();

@@ -98,8 +98,12 @@ const nested = fc.record({ depth: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.
 
 /** Cursors as lists hand them out (base64url JSON arrays), holding what a list never would. */
 const cursorPart = fc.oneof(hugeNumber, numericString, oddString, fc.constant(null), fc.boolean(), fc.constant({}), fc.constant([]));
+const cursorKey = fc.array(cursorPart, { maxLength: 4 }).map((key) => Buffer.from(JSON.stringify(key)).toString('base64url'));
 export const cursor = fc.oneof(
-  fc.array(cursorPart, { maxLength: 4 }).map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
+  cursorKey,
+  // sync.pull's snapshot cursors ('s.' + a key) and change-log positions (xid-seq).
+  cursorKey.map((key) => `s.${key}`),
+  fc.tuple(numericString, numericString).map(([xid, seq]) => `${xid}-${seq}`),
   fc.jsonValue({ maxDepth: 2 }).map((value) => Buffer.from(JSON.stringify(value) ?? 'null').toString('base64url')),
   fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/.'), maxLength: 60 }),
   numericString,
