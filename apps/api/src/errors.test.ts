@@ -81,6 +81,13 @@ describe('API errors (real HTTP, PostgreSQL and Redis)', () => {
     expect(Object.keys(reply.data.fieldErrors ?? {})[0]).toMatch(/^filter\.a\.a/);
   });
 
+  it("answers a made-up sync.pull snapshot cursor holding U+0000 with RESYNC_REQUIRED, not PostgreSQL's error", async () => {
+    const since = `s.${cursorOf(['0-0', 0, ['A\u0000']])}`;
+    const reply = await call('sync.pull', { since });
+    expect(reply.status, reply.message).toBe(412);
+    expect(reply.data.appCode).toBe('RESYNC_REQUIRED');
+  });
+
   it('refuses a malformed subscription input with 400 before the stream opens', async () => {
     expectFieldRefused(await call('sync.changes', { topics: 'stock-items' }, 'subscription'), 'topics');
     expectFieldRefused(await call('sync.changes', { warehouse: 'MAIN\u0000' }, 'subscription'), 'warehouse');

@@ -206,7 +206,8 @@ function decodeSnapshotCursor(text: string): SnapshotCursor {
   try {
     const [from, topic, after] = JSON.parse(Buffer.from(text.slice(SNAPSHOT_PREFIX.length), 'base64url').toString()) as [string, number, unknown[] | null];
     const position = decodePosition(from);
-    const scalar = (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
+    // A key part as a page gave it; never U+0000, which PostgreSQL cannot cast to text (a 500).
+    const scalar = (value: unknown) => (typeof value === 'string' && value.length <= 200 && !value.includes('\u0000')) || (typeof value === 'number' && Number.isSafeInteger(value));
     if (position !== undefined && Number.isInteger(topic) && topic >= 0 && topic <= TOPICS.length && (after === null || (Array.isArray(after) && after.length <= 3 && after.every(scalar)))) {
       return { kind: 'snapshot', from: position, topic, after };
     }

@@ -103,6 +103,9 @@ export const cursor = fc.oneof(
   cursorKey,
   // sync.pull's snapshot cursors ('s.' + a key) and change-log positions (xid-seq).
   cursorKey.map((key) => `s.${key}`),
+  fc
+    .tuple(fc.constantFrom('0-0', '1-1', '18446744073709551615-1'), fc.integer({ min: -1, max: 7 }), fc.oneof(fc.constant(null), fc.array(cursorPart, { maxLength: 4 })))
+    .map((snapshot) => `s.${Buffer.from(JSON.stringify(snapshot)).toString('base64url')}`),
   fc.tuple(numericString, numericString).map(([xid, seq]) => `${xid}-${seq}`),
   fc.jsonValue({ maxDepth: 2 }).map((value) => Buffer.from(JSON.stringify(value) ?? 'null').toString('base64url')),
   fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/.'), maxLength: 60 }),
