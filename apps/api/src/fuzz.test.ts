@@ -83,10 +83,14 @@ describe('the client API under random input (real HTTP, PostgreSQL and Redis)', 
     expect(reply.status, reply.body.slice(0, 2_000)).toBeLessThan(500);
     if (reply.status === 431 || reply.status === 414) return; // refused by Node's HTTP parser: URL past 16 KiB
     if (reply.status >= 400 && reply.body !== '') {
-      const parsed = JSON.parse(reply.body) as { error?: { json?: { message?: string; data?: { code?: string } } }; message?: string };
+      const parsed = JSON.parse(reply.body) as { error?: { json?: { message?: string; data?: { fieldErrors?: Record<string, string[]> | null } } }; message?: string };
       const message = parsed.error?.json?.message ?? parsed.message;
       expect(typeof message, reply.body.slice(0, 2_000)).toBe('string');
       expect(message).not.toMatch(DATABASE_WORDS);
+      expect(reply.body).not.toContain('"stack"');
+      // A refused field is named, in fieldErrors and in the message.
+      const fields = Object.keys(parsed.error?.json?.data?.fieldErrors ?? {});
+      if (fields.length > 0) expect(message).toContain(`Invalid input: ${fields[0]}`);
     }
   }
 
