@@ -24,7 +24,7 @@ const callable = procedures.filter((procedure) => procedure.type !== 'subscripti
 const subscriptions = procedures.filter((procedure) => procedure.type === 'subscription');
 
 /** Runs per property; the total is printed for the report. */
-const RUNS = { everyProcedure: 1_600, cursors: 400, subscriptions: 100 };
+const RUNS = { everyProcedure: 1_500, cursors: 450, subscriptions: 100 };
 
 interface Reply {
   status: number;

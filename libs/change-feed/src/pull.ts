@@ -91,6 +91,10 @@ async function deltaPage(deps: { db: Database }, since: Position, topics: readon
 async function snapshotPage(db: Database, cursor: SnapshotCursor, topics: readonly Topic[], request: PullRequest): Promise<PullPage> {
   const records: PulledRecord[] = [];
   let { topic: topicIndex, after } = cursor;
+  // A key of another length than the topic's is no key a page gave (the SQL row comparison would fail).
+  if (after !== null && topicIndex < topics.length && after.length !== TOPIC_TABLES[topics[topicIndex]!].document.key.length) {
+    throw new ResyncRequired('Not a cursor this API gave: pull a snapshot again (without `since`)');
+  }
   while (topicIndex < topics.length) {
     const tables = TOPIC_TABLES[topics[topicIndex]!];
     const documents = await liveDocuments(db, tables, after, request.limit - countDocuments(records), request.warehouse);
