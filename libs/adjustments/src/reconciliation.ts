@@ -57,7 +57,7 @@ export async function reconcile(db: Database, options: ReconcileOptions = {}): P
           eb.fn.max('recorded_at').as('last_counted_at'),
         ])
         .$if(warehouse !== undefined, (q) => q.where('warehouse', '=', warehouse as string))
-        .$if(after !== undefined, (q) => q.where(sql<boolean>`(inventory_id, warehouse, location) > (${after![0]}, ${after![1]}, ${after![2]})`))
+        .$call((q) => (after === undefined ? q : q.where(sql<boolean>`(inventory_id, warehouse, location) > (${after[0]}, ${after[1]}, ${after[2]})`)))
         .groupBy(['inventory_id', 'warehouse', 'location']),
     )
     .with('adjusted', (qb) =>
@@ -71,8 +71,8 @@ export async function reconcile(db: Database, options: ReconcileOptions = {}): P
         .where('line.inventory_id', 'is not', null)
         .where('line.warehouse', 'is not', null)
         .$if(warehouse !== undefined, (q) => q.where('line.warehouse', '=', warehouse as string))
-        .$if(after !== undefined, (q) =>
-          q.where(sql<boolean>`(line.inventory_id, line.warehouse, coalesce(line.location, '')) > (${after![0]}, ${after![1]}, ${after![2]})`),
+        .$call((q) =>
+          after === undefined ? q : q.where(sql<boolean>`(line.inventory_id, line.warehouse, coalesce(line.location, '')) > (${after[0]}, ${after[1]}, ${after[2]})`),
         )
         .select([
           sql<string>`line.inventory_id`.as('inventory_id'),
@@ -109,6 +109,6 @@ export async function reconcile(db: Database, options: ReconcileOptions = {}): P
     .orderBy('inventory_id')
     .orderBy('warehouse')
     .orderBy('location')
-    .$if(limit !== undefined, (q) => q.limit(limit!))
+    .$call((q) => (limit === undefined ? q : q.limit(limit)))
     .execute();
 }
