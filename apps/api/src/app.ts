@@ -1,6 +1,6 @@
 import { appRouter } from '@wmsi/app-router';
 import { pingDb } from '@wmsi/db';
-import { bearerToken, createContextInner, perTokenRateLimit, verifyToken, type ApiDeps } from '@wmsi/trpc';
+import { bearerToken, createContextInner, perTokenRateLimit, refuseMalformedSubscriptions, requestIdOf, verifyToken, type ApiDeps } from '@wmsi/trpc';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
@@ -32,6 +32,8 @@ export async function buildApi({ deps, logger = false, rateLimitPerMinute, conso
 
   const admitCall = perTokenRateLimit(deps.redis, deps.prefix, rateLimitPerMinute);
 
+  // tRPC would answer 200 and put the error in the stream: a malformed subscription input gets 400.
+  app.addHook('preHandler', refuseMalformedSubscriptions(appRouter, '/trpc'));
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
@@ -45,7 +47,7 @@ export async function buildApi({ deps, logger = false, rateLimitPerMinute, conso
       },
       onError({ path, error }) {
         calls.inc({ path: path ?? 'unknown', outcome: error.code });
-        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path }, 'procedure failed');
+        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path, requestId: requestIdOf(error) }, 'procedure failed');
       },
     } satisfies FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions'],
   });

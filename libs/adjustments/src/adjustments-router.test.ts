@@ -138,7 +138,8 @@ describe('adjustments router', () => {
       // Counted, never adjusted in the ERP.
       await count({ inventoryId: 'CONGRILL', warehouse: 'EAST', location: 'R3S1' }, 2);
 
-      const places = await (await api.as('desktop')).adjustments.reconciliation({ warehouse: 'EAST' });
+      const { items: places, nextCursor } = await (await api.as('desktop')).adjustments.reconciliation({ warehouse: 'EAST' });
+      expect(nextCursor).toBeNull();
       expect(places).toEqual([
         expect.objectContaining({ inventoryId: 'AACOMPUT01', location: 'R2S1', countedDifference: '-15', erpAdjustedQty: '-16', variance: '1', referenceNbrs: ['ADJ-E1'] }),
         expect.objectContaining({ inventoryId: 'AALEGO500', location: 'R1S1', countedDifference: '8.5', erpAdjustedQty: '8.5', variance: '0', referenceNbrs: ['ADJ-E1', 'ADJ-E2'] }),
@@ -156,14 +157,14 @@ describe('adjustments router', () => {
       await bed.apply('inventory-adjustments', adjustments({ inserted: balanced }));
       await count(place, 2);
       const desk = await api.as('desktop');
-      expect(await desk.adjustments.reconciliation({ warehouse: 'WEST' })).toEqual([
+      expect((await desk.adjustments.reconciliation({ warehouse: 'WEST' })).items).toEqual([
         expect.objectContaining({ ...place, countedDifference: '2', erpAdjustedQty: '0', variance: '2', referenceNbrs: [] }),
       ]);
 
       // The release: one transaction, the Balanced state in Deleted and the Released one in Inserted.
       const released = adjustmentRows('ADJ-W1', 'Released', [{ lineNbr: 1, ...place, qty: 2 }]);
       expect(await bed.apply('inventory-adjustments', adjustments({ deleted: balanced, inserted: released }))).toMatchObject({ applied: 1 });
-      expect(await desk.adjustments.reconciliation({ warehouse: 'WEST' })).toEqual([
+      expect((await desk.adjustments.reconciliation({ warehouse: 'WEST' })).items).toEqual([
         expect.objectContaining({ ...place, countedDifference: '2', erpAdjustedQty: '2', variance: '0', referenceNbrs: ['ADJ-W1'] }),
       ]);
     });
@@ -173,26 +174,78 @@ describe('adjustments router', () => {
       await bed.apply('inventory-adjustments', adjustments({ inserted: rows }));
       await count({ inventoryId: 'BLENDERMX', warehouse: 'SOUTH' }, 3);
       const desk = await api.as('desktop');
-      expect(await desk.adjustments.reconciliation({ warehouse: 'SOUTH' })).toEqual([
+      expect((await desk.adjustments.reconciliation({ warehouse: 'SOUTH' })).items).toEqual([
         expect.objectContaining({ location: '', countedDifference: '3', erpAdjustedQty: '3', variance: '0', referenceNbrs: ['ADJ-S1'] }),
       ]);
 
       await bed.apply('inventory-adjustments', adjustments({ deleted: rows }));
       expect(await bed.endWindows()).toMatchObject({ removals: 1 });
       expect((await desk.adjustments.adjustment({ referenceNbr: 'ADJ-S1' }))?.removedAt).toBeInstanceOf(Date);
-      expect(await desk.adjustments.reconciliation({ warehouse: 'SOUTH' })).toEqual([
+      expect((await desk.adjustments.reconciliation({ warehouse: 'SOUTH' })).items).toEqual([
         expect.objectContaining({ location: '', countedDifference: '3', erpAdjustedQty: '0', variance: '3', referenceNbrs: [] }),
       ]);
     });
 
     it('filters by warehouse, and without a filter lists every warehouse', async () => {
       const desk = await api.as('desktop');
-      const east = await desk.adjustments.reconciliation({ warehouse: 'EAST' });
+      const { items: east } = await desk.adjustments.reconciliation({ warehouse: 'EAST' });
       expect(new Set(east.map((place) => place.warehouse))).toEqual(new Set(['EAST']));
-      const everywhere = await desk.adjustments.reconciliation();
+      const { items: everywhere } = await desk.adjustments.reconciliation({ limit: 200 });
       expect(new Set(everywhere.map((place) => place.warehouse))).toEqual(new Set(['MAIN', 'NORTH', 'EAST', 'WEST', 'SOUTH']));
       expect(everywhere.filter((place) => place.warehouse === 'EAST')).toEqual(east);
-      expect(await desk.adjustments.reconciliation({ warehouse: 'NOWHERE' })).toEqual([]);
+      expect(await desk.adjustments.reconciliation({ warehouse: 'NOWHERE' })).toEqual({ items: [], nextCursor: null });
+    });
+
+    it('pages in place order with limit and cursor: every place once, the same as one page of all', async () => {
+      const desk = await api.as('desktop');
+      // Places on both sides of the join and on one side only, interleaved in key order.
+      await bed.apply(
+        'inventory-adjustments',
+        adjustments({
+          inserted: adjustmentRows('ADJ-P1', 'Released', [
+            { lineNbr: 1, inventoryId: 'PAGEA', warehouse: 'PAGED', location: 'L1', qty: 1 },
+            { lineNbr: 2, inventoryId: 'PAGEB', warehouse: 'PAGED', qty: 2 },
+            { lineNbr: 3, inventoryId: 'PAGED', warehouse: 'PAGED', location: 'L9', qty: 3 },
+          ]),
+        }),
+      );
+      for (const [inventoryId, location] of [['PAGEA', 'L1'], ['PAGEA', 'L2'], ['PAGEC', ''], ['PAGED', 'L1'], ['PAGEE', 'L1']] as const) {
+        await count({ inventoryId, warehouse: 'PAGED', location }, 1);
+      }
+      const { items: whole } = await desk.adjustments.reconciliation({ warehouse: 'PAGED', limit: 200 });
+      expect(whole.map((place) => `${place.inventoryId}/${place.location}`)).toEqual(['PAGEA/L1', 'PAGEA/L2', 'PAGEB/', 'PAGEC/', 'PAGED/L1', 'PAGED/L9', 'PAGEE/L1']);
+
+      const pages = [];
+      let cursor: string | undefined;
+      do {
+        const page = await desk.adjustments.reconciliation({ warehouse: 'PAGED', limit: 2, cursor });
+        pages.push(page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(pages.map((page) => page.length)).toEqual([2, 2, 2, 1]);
+      expect(pages.flat()).toEqual(whole);
+
+      // Without a warehouse the pages run across every warehouse in the same order.
+      const all = [];
+      cursor = undefined;
+      do {
+        const page = await desk.adjustments.reconciliation({ limit: 3, cursor });
+        all.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(all).toEqual((await desk.adjustments.reconciliation({ limit: 200 })).items);
+      expect(all.length).toBeGreaterThan(10);
+    });
+
+    it('refuses a cursor it never gave with BAD_REQUEST naming the cursor, and a limit past 200', async () => {
+      const desk = await api.as('desktop');
+      const forged = Buffer.from(JSON.stringify(['A', 1e300, 'x'])).toString('base64url');
+      const error = await desk.adjustments.reconciliation({ cursor: forged }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'BAD_REQUEST' });
+      expect(((error as TRPCError).cause as ZodError).issues.map((issue) => issue.path)).toEqual([['cursor']]);
+      const nul = Buffer.from(JSON.stringify(['A\u0000', 'B', 'C'])).toString('base64url');
+      await expect(desk.adjustments.reconciliation({ cursor: nul })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      await expect(desk.adjustments.reconciliation({ limit: 201 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     });
   });
 
@@ -219,7 +272,7 @@ describe('adjustments router', () => {
           () => undefined,
           (thrown: unknown) => thrown,
         );
-        expect(error).toMatchObject({ code: 'BAD_REQUEST' });
+      expect(error).toMatchObject({ code: 'BAD_REQUEST' });
         const cause = (error as TRPCError).cause;
         expect(cause).toBeInstanceOf(ZodError);
         expect((cause as ZodError).issues.map((issue) => issue.path.join('.'))).toEqual([field]);

@@ -23,17 +23,29 @@ export type ReconciledPlace = {
   reference_nbrs: string[];
 };
 
+/** A place's key, the order of the list: (inventory_id, warehouse, location). */
+export type PlaceKey = readonly [inventoryId: string, warehouse: string, location: string];
+
+export interface ReconcileOptions {
+  warehouse?: string;
+  /** The key of the last place of the previous page: only places after it. */
+  after?: PlaceKey;
+  /** At most this many places (absent: all of them, for a caller that sums the whole list). */
+  limit?: number;
+}
+
 /**
- * WMS cycle counts against released ERP adjustments, per place, optionally for one warehouse.
+ * WMS cycle counts against released ERP adjustments, per place, optionally for one warehouse, in
+ * place order, a page at a time (keyset: `after` the last place of the previous page).
  *
  * Only adjustments with status 'Released' count: On Hold and Balanced ones have not moved stock in
  * the ERP yet. Removed adjustments and removed lines are left out (they are no longer in the ERP's
  * inquiry). A place that only has counts, or only has adjustments, is listed too: both are
  * differences someone must look at. A line without a location matches counts recorded with ''.
  */
-export async function reconcile(db: Database, filter: { warehouse?: string } = {}): Promise<ReconciledPlace[]> {
-  const { warehouse } = filter;
-  return db
+export async function reconcile(db: Database, options: ReconcileOptions = {}): Promise<ReconciledPlace[]> {
+  const { warehouse, after, limit } = options;
+  const places = db
     .with('counted', (qb) =>
       qb
         .selectFrom('cycle_counts')
@@ -45,6 +57,7 @@ export async function reconcile(db: Database, filter: { warehouse?: string } = {
           eb.fn.max('recorded_at').as('last_counted_at'),
         ])
         .$if(warehouse !== undefined, (q) => q.where('warehouse', '=', warehouse as string))
+        .$call((q) => (after === undefined ? q : q.where(sql<boolean>`(inventory_id, warehouse, location) > (${after[0]}, ${after[1]}, ${after[2]})`)))
         .groupBy(['inventory_id', 'warehouse', 'location']),
     )
     .with('adjusted', (qb) =>
@@ -58,6 +71,9 @@ export async function reconcile(db: Database, filter: { warehouse?: string } = {
         .where('line.inventory_id', 'is not', null)
         .where('line.warehouse', 'is not', null)
         .$if(warehouse !== undefined, (q) => q.where('line.warehouse', '=', warehouse as string))
+        .$call((q) =>
+          after === undefined ? q : q.where(sql<boolean>`(line.inventory_id, line.warehouse, coalesce(line.location, '')) > (${after[0]}, ${after[1]}, ${after[2]})`),
+        )
         .select([
           sql<string>`line.inventory_id`.as('inventory_id'),
           sql<string>`line.warehouse`.as('warehouse'),
@@ -84,9 +100,15 @@ export async function reconcile(db: Database, filter: { warehouse?: string } = {
       sql<string>`trim_scale(coalesce(counted.qty, 0) - coalesce(adjusted.qty, 0))`.as('variance'),
       sql<Date | null>`counted.last_counted_at`.as('last_counted_at'),
       sql<string[]>`coalesce(adjusted.reference_nbrs, '{}')`.as('reference_nbrs'),
-    ])
+    ]);
+  // Both sides are cut at `after` before the join (a place's key is the same on either side), so a
+  // page reads only what comes after the previous one.
+  return db
+    .selectFrom(places.as('place'))
+    .selectAll()
     .orderBy('inventory_id')
     .orderBy('warehouse')
     .orderBy('location')
+    .$call((q) => (limit === undefined ? q : q.limit(limit)))
     .execute();
 }

@@ -1,4 +1,4 @@
-import { handheldProcedure, readProcedure, router, toDto } from '@wmsi/trpc';
+import { handheldProcedure, keyPart, pageInput, pageOf, readCursor, readProcedure, router, toDto } from '@wmsi/trpc';
 import { z } from 'zod';
 import { findAdjustment } from './adjustments.js';
 import { recordCycleCount } from './cycle-counts.js';
@@ -6,6 +6,9 @@ import { reconcile } from './reconciliation.js';
 
 /** ERP identifiers as a scanner or a person types them: trimmed, never empty, bounded. */
 const erpId = z.string().trim().min(1).max(100);
+
+/** A reconciliation cursor's key: the last place's (inventory_id, warehouse, location). */
+const placeKey = z.tuple([keyPart.text, keyPart.text, keyPart.text]);
 
 export const adjustmentsRouter = router({
   /** The adjustment with its lines (removed ones included, with `removedAt`), or `null` if never received. */
@@ -45,8 +48,16 @@ export const adjustmentsRouter = router({
       return { ...toDto(count), replayed };
     }),
 
-  /** Per place: counted difference, ERP released adjusted qty and their variance, as decimal strings. */
+  /**
+   * Per place: counted difference, ERP released adjusted qty and their variance, as decimal
+   * strings, in (inventoryId, warehouse, location) order, a page at a time: `nextCursor` asks for
+   * the next page, null on the last.
+   */
   reconciliation: readProcedure
-    .input(z.object({ warehouse: erpId.optional() }).default({}))
-    .query(async ({ ctx, input }) => (await reconcile(ctx.db, { warehouse: input.warehouse })).map((place) => toDto(place))),
+    .input(z.object({ warehouse: erpId.optional(), ...pageInput }).default({ limit: 50 }))
+    .query(async ({ ctx, input }) => {
+      const after = readCursor(input.cursor, placeKey, 'adjustments.reconciliation');
+      const places = await reconcile(ctx.db, { warehouse: input.warehouse, after, limit: input.limit + 1 });
+      return pageOf(places.map((place) => toDto(place)), input.limit, (place) => [place.inventoryId, place.warehouse, place.location]);
+    }),
 });

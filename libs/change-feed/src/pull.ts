@@ -91,6 +91,10 @@ async function deltaPage(deps: { db: Database }, since: Position, topics: readon
 async function snapshotPage(db: Database, cursor: SnapshotCursor, topics: readonly Topic[], request: PullRequest): Promise<PullPage> {
   const records: PulledRecord[] = [];
   let { topic: topicIndex, after } = cursor;
+  // A key of another length than the topic's is no key a page gave (the SQL row comparison would fail).
+  if (after !== null && topicIndex < topics.length && after.length !== TOPIC_TABLES[topics[topicIndex]!].document.key.length) {
+    throw new ResyncRequired('Not a cursor this API gave: pull a snapshot again (without `since`)');
+  }
   while (topicIndex < topics.length) {
     const tables = TOPIC_TABLES[topics[topicIndex]!];
     const documents = await liveDocuments(db, tables, after, request.limit - countDocuments(records), request.warehouse);
@@ -206,7 +210,8 @@ function decodeSnapshotCursor(text: string): SnapshotCursor {
   try {
     const [from, topic, after] = JSON.parse(Buffer.from(text.slice(SNAPSHOT_PREFIX.length), 'base64url').toString()) as [string, number, unknown[] | null];
     const position = decodePosition(from);
-    const scalar = (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
+    // A key part as a page gave it; never U+0000, which PostgreSQL cannot cast to text (a 500).
+    const scalar = (value: unknown) => (typeof value === 'string' && value.length <= 200 && !value.includes('\u0000')) || (typeof value === 'number' && Number.isSafeInteger(value));
     if (position !== undefined && Number.isInteger(topic) && topic >= 0 && topic <= TOPICS.length && (after === null || (Array.isArray(after) && after.length <= 3 && after.every(scalar)))) {
       return { kind: 'snapshot', from: position, topic, after };
     }

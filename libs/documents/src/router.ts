@@ -1,6 +1,5 @@
 import { TOPICS } from '@wmsi/contracts';
-import { decodeCursor, encodeCursor, pageInput, readProcedure, router, toDto } from '@wmsi/trpc';
-import { TRPCError } from '@trpc/server';
+import { bigintId, encodeCursor, keyPart, pageInput, readCursor, readProcedure, router, toDto } from '@wmsi/trpc';
 import { z } from 'zod';
 import { documentChanges, documentHistory } from './history.js';
 import { searchDocuments, type SearchPosition } from './search.js';
@@ -8,15 +7,10 @@ import { searchDocuments, type SearchPosition } from './search.js';
 const topic = z.enum(TOPICS);
 /** A document's key as change events carry it: field name to trimmed value. */
 const documentKey = z.record(z.string().min(1).max(50), z.union([z.string().trim().max(100), z.number()])).refine((key) => Object.keys(key).length > 0, 'a document key has at least one field');
-const numericId = z.string().regex(/^\d{1,19}$/, 'not a cursor this list returned');
+const numericId = bigintId('not a cursor this list returned');
 
 function searchAfter(cursor: string | undefined): SearchPosition | undefined {
-  if (cursor === undefined) return undefined;
-  const key = decodeCursor(cursor);
-  if (key?.length !== 3 || !key.every((part) => typeof part === 'string')) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Not a cursor documents.search returned' });
-  }
-  return key as unknown as SearchPosition;
+  return readCursor(cursor, z.tuple([keyPart.text, keyPart.text, keyPart.text]), 'documents.search') as SearchPosition | undefined;
 }
 
 /** Every kind of document at once: find one by its number, and see what happened to it. */

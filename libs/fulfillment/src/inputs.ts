@@ -1,5 +1,4 @@
-import { TRPCError } from '@trpc/server';
-import { decodeCursor } from '@wmsi/trpc';
+import { keyPart, readCursor } from '@wmsi/trpc';
 import { z } from 'zod';
 
 /**
@@ -11,6 +10,9 @@ export const erpId = z.string().trim().min(1).max(50);
 /** Acumatica line numbers are positive and fit the `integer` column. */
 export const lineNbr = z.number().int().min(1).max(2_147_483_647);
 
+/** A pick list cursor's key: (shipment_nbr, line_nbr), each within its column. */
+const lineKey = z.tuple([keyPart.text, keyPart.int4]);
+
 /** A client's id of one tap (a UUID, say): a retry with it books nothing more. */
 export const operationId = z.string().trim().min(1).max(100);
 
@@ -19,10 +21,5 @@ export const scanQty = z.number().positive().max(1_000_000);
 
 /** The (shipment_nbr, line_nbr) a page cursor stands for; a cursor that is not one is a bad request. */
 export function afterLineKey(cursor: string | undefined): readonly [string, number] | undefined {
-  if (cursor === undefined) return undefined;
-  const key = decodeCursor(cursor);
-  if (key === undefined || key.length !== 2 || typeof key[0] !== 'string' || !Number.isInteger(key[1])) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Not a cursor this list returned' });
-  }
-  return [key[0], key[1] as number];
+  return readCursor(cursor, lineKey, 'fulfillment.pickList');
 }

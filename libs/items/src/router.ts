@@ -1,5 +1,4 @@
-import { TRPCError } from '@trpc/server';
-import { decodeCursor, pageInput, pageOf, readProcedure, router, toDto } from '@wmsi/trpc';
+import { keyPart, pageInput, pageOf, readCursor, readProcedure, router, toDto } from '@wmsi/trpc';
 import { z } from 'zod';
 import { findLiveStockItemByBarcode, findStockItem, searchStockItems, type StockItem } from './stock-items.js';
 
@@ -11,12 +10,7 @@ const itemDto = (item: StockItem) => toDto(item);
 
 /** The inventory id a search page ended on, or a BAD_REQUEST for a cursor this search never gave. */
 function searchAfter(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const key = decodeCursor(cursor);
-  if (key?.length !== 1 || typeof key[0] !== 'string') {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'The cursor is not one items.search returned' });
-  }
-  return key[0];
+  return readCursor(cursor, z.tuple([keyPart.text]), 'items.search')?.[0];
 }
 
 export const itemsRouter = router({

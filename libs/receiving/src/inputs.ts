@@ -1,5 +1,4 @@
-import { TRPCError } from '@trpc/server';
-import { decodeCursor } from '@wmsi/trpc';
+import { keyPart, readCursor } from '@wmsi/trpc';
 import { z } from 'zod';
 
 /**
@@ -11,6 +10,9 @@ export const erpId = z.string().trim().min(1).max(50);
 /** Acumatica line numbers are positive and fit the `integer` column. */
 export const lineNbr = z.number().int().min(1).max(2_147_483_647);
 
+/** An expected-list cursor's key: (order_type, order_nbr). */
+const orderKey = z.tuple([keyPart.text, keyPart.text]);
+
 /** A client's id of one tap (a UUID, say): a retry with it books nothing more. */
 export const operationId = z.string().trim().min(1).max(100);
 
@@ -19,10 +21,5 @@ export const scanQty = z.number().positive().max(1_000_000);
 
 /** The (order_type, order_nbr) a page cursor stands for; a cursor that is not one is a bad request. */
 export function afterOrderKey(cursor: string | undefined): readonly [string, string] | undefined {
-  if (cursor === undefined) return undefined;
-  const key = decodeCursor(cursor);
-  if (key === undefined || key.length !== 2 || !key.every((part) => typeof part === 'string')) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Not a cursor this list returned' });
-  }
-  return [key[0] as string, key[1] as string];
+  return readCursor(cursor, orderKey, 'receiving.expected');
 }

@@ -1,7 +1,7 @@
 import { TOPICS } from '@wmsi/contracts';
 import { listQuarantined, getQuarantined } from '@wmsi/db';
 import { DOMAIN_QUEUES } from '@wmsi/queue';
-import { adminProcedure, desktopProcedure, readProcedure, router, toDto } from '@wmsi/trpc';
+import { adminProcedure, bigintId, desktopProcedure, readProcedure, router, toDto } from '@wmsi/trpc';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { changeFollower, pullPage } from './change-feed.js';
@@ -11,7 +11,7 @@ import { syncStatus } from './status.js';
 
 const topic = z.enum(TOPICS);
 const domain = z.enum(DOMAIN_QUEUES);
-const id = z.string().trim().regex(/^\d{1,19}$/, 'expected a numeric id');
+const id = bigintId();
 const text = z.string().trim().min(1).max(200);
 
 /** Which quarantined bodies a listing or a replay of a set is about. */

@@ -1,9 +1,19 @@
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { INT4_MAX } from './inputs.js';
 
 /** Bounded pages: a scanner never asks for the whole table. */
 export const pageInput = {
   cursor: z.string().max(500).optional(),
   limit: z.number().int().min(1).max(200).default(50),
+};
+
+/** Parts of a cursor's key, as strict as the columns they are compared with. */
+export const keyPart = {
+  /** A text column's value: bounded, and without U+0000 (PostgreSQL text cannot hold it). */
+  text: z.string().max(200).refine((text) => !text.includes('\u0000')),
+  /** An `integer` column's value. */
+  int4: z.number().int().min(-INT4_MAX - 1).max(INT4_MAX),
 };
 
 /** An opaque cursor: the sort key of the last item of a page. */
@@ -20,6 +30,19 @@ export function decodeCursor(cursor: string | undefined): unknown[] | undefined 
     // fall through
   }
   return undefined;
+}
+
+/**
+ * The key a page cursor stands for, checked part by part against `key` (a z.tuple of keyPart's),
+ * or a BAD_REQUEST naming `cursor`: a made-up cursor never reaches PostgreSQL (1e300 is no line
+ * number an `integer` column can be compared with).
+ */
+export function readCursor<Key extends z.ZodType>(cursor: string | undefined, key: Key, list: string): z.output<Key> | undefined {
+  if (cursor === undefined) return undefined;
+  const parsed = key.safeParse(decodeCursor(cursor));
+  if (parsed.success) return parsed.data;
+  const message = `not a cursor ${list} returned`;
+  throw new TRPCError({ code: 'BAD_REQUEST', message, cause: new z.ZodRealError([{ code: 'custom', path: ['cursor'], message, input: cursor }]) });
 }
 
 /** The page and the cursor of the next one (null on the last page), from `limit + 1` rows. */

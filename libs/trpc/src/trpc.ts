@@ -1,15 +1,46 @@
+import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
-import { ZodError } from 'zod';
+import { ZodError, ZodRealError } from 'zod';
 import type { Context } from './context.js';
 import { APP_ERROR_CODES, AppError } from './errors.js';
+import { inputProblem } from './inputs.js';
 import type { Role } from './tokens.js';
+
+/** Names superjson refuses as object keys (prototype pollution): a field sent with one is named `(input).<name>`. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The name of the field an issue is about, as fieldErrors keys it: `filter.reason`, `(input)`. */
+export function fieldName(path: readonly PropertyKey[]): string {
+  const name = path.map(String).join('.');
+  return name === '' ? '(input)' : UNSAFE_KEYS.has(name) ? `(input).${name}` : name;
+}
 
 /** Field messages from a zod error: `{ "qty": ["Too small: expected number to be >0"] }`. */
 function fieldErrors(error: ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
-  for (const issue of error.issues) (fields[issue.path.join('.') || '(input)'] ??= []).push(issue.message);
+  for (const issue of error.issues) (fields[fieldName(issue.path)] ??= []).push(issue.message);
   return fields;
+}
+
+/** One line naming each field and what is wrong with it: `limit: Too big: expected number to be <=200`. */
+function fieldMessage(fields: Record<string, string[]>): string {
+  const text = Object.entries(fields)
+    .map(([field, messages]) => `${field}: ${messages.join('; ')}`)
+    .join('; ');
+  return `Invalid input: ${text.length > 1_000 ? `${text.slice(0, 1_000)}…` : text}`;
+}
+
+const requestIds = new WeakMap<object, string>();
+
+/**
+ * The id under which an internal error is logged and answered: the same for the same error,
+ * whichever asks first (the API's onError logs it, the error formatter answers it).
+ */
+export function requestIdOf(error: object): string {
+  let id = requestIds.get(error);
+  if (id === undefined) requestIds.set(error, (id = randomUUID()));
+  return id;
 }
 
 // The one initTRPC of the backend. superjson carries Dates (appliedAt, removedAt) as Dates.
@@ -18,18 +49,41 @@ const t = initTRPC.context<Context>().create({
   sse: { ping: { enabled: true, intervalMs: 15_000 } },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    const fields = cause instanceof ZodError ? fieldErrors(cause) : null;
+    // An unexpected error's message is PostgreSQL's, Redis' or a bug's: it stays in the log, under
+    // the request id the client gets instead.
+    const internal = error.code === 'INTERNAL_SERVER_ERROR';
+    const requestId = internal ? requestIdOf(error) : null;
+    // Never a server stack trace to a client.
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
+      message: internal ? `Internal server error; the API log has the details under request id ${requestId}` : fields !== null ? fieldMessage(fields) : shape.message,
       data: {
-        ...shape.data,
-        fieldErrors: cause instanceof ZodError ? fieldErrors(cause) : null,
+        ...data,
+        fieldErrors: fields,
         appCode: cause instanceof AppError ? cause.code : null,
         details: cause instanceof AppError ? cause.details : null,
-        // Never a server stack trace to a client.
-        stack: undefined,
+        requestId,
       },
     };
   },
+});
+
+/**
+ * Inputs no procedure takes, refused before zod and PostgreSQL see them: nesting deeper than any
+ * input has, and U+0000 in a string (a `text` column cannot hold it), the field named.
+ */
+const boundedInput = t.middleware(async ({ getRawInput, next }) => {
+  const problem = inputProblem(await getRawInput());
+  if (problem !== undefined) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: problem.message,
+      cause: new ZodRealError([{ code: 'custom', path: problem.path, message: problem.message, input: undefined }]),
+    });
+  }
+  return next();
 });
 
 /** App errors thrown in a resolver become their tRPC code, with the app code kept for the client. */
@@ -48,7 +102,7 @@ const authenticated = t.procedure.use(appErrors).use(async ({ ctx, next }) => {
     throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many calls with this token; try again in a minute' });
   }
   return next({ ctx: { ...ctx, caller: ctx.caller } });
-});
+}).use(boundedInput);
 
 function forRoles(...roles: Role[]) {
   return authenticated.use(({ ctx, next }) => {
