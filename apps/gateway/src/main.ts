@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { loadEnv } from '@wmsi/config';
+import { loadEnv, loggerOptions } from '@wmsi/config';
 import { createNotificationChecker, loadColumnMapping } from '@wmsi/contracts';
 import { createDb } from '@wmsi/db';
 import { createWebhookAuthenticator, intakeBacklog } from '@wmsi/intake';
@@ -38,7 +38,7 @@ const metrics = createGatewayMetrics({
 });
 
 const gateway = await buildApp({
-  logger: { level: env.LOG_LEVEL },
+  logger: loggerOptions(env.LOG_LEVEL),
   authHeader: env.WEBHOOK_AUTH_HEADER,
   bodyLimit: env.WEBHOOK_BODY_LIMIT,
   redis: requestRedis,
