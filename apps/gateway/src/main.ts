@@ -41,6 +41,8 @@ const gateway = await buildApp({
   logger: loggerOptions(env.LOG_LEVEL),
   authHeader: env.WEBHOOK_AUTH_HEADER,
   bodyLimit: env.WEBHOOK_BODY_LIMIT,
+  bytesInFlight: env.WEBHOOK_BYTES_IN_FLIGHT,
+  authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
   redis: requestRedis,
   db,
   keys,

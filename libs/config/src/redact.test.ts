@@ -23,7 +23,7 @@ describe('redacting credentials from URLs', () => {
 
   it("gives pino a hook that redacts a call's arguments", () => {
     const written: unknown[][] = [];
-    loggerOptions('info').hooks.logMethod.call(undefined, [{ err: new Error('redis://:pw@h') }, 'at postgres://u:pw@h'], (...args) => written.push(args));
+    loggerOptions('info').hooks.logMethod.call(undefined, [{ err: new Error('redis://:pw@h') }, 'at postgres://u:pw@h'], { apply: (_this: unknown, args: unknown[]) => written.push(args) });
     expect(JSON.stringify(written)).not.toContain('pw@');
   });
 });

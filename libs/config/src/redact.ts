@@ -24,12 +24,18 @@ export function redactDeep<T>(value: T, seen = new WeakSet<object>()): T {
   return copy as T;
 }
 
-function serializeError(error: Error, seen: WeakSet<object>): Record<string, unknown> {
-  const fields: Record<string, unknown> = { type: error.name, message: redactCredentials(error.message) };
-  if (error.stack !== undefined) fields.stack = redactCredentials(error.stack);
+function serializeError(error: Error, seen: WeakSet<object>): SerializedError {
+  const fields: SerializedError = { type: error.name, message: redactCredentials(error.message), stack: redactCredentials(error.stack ?? '') };
   for (const [key, item] of Object.entries(error)) fields[key] = redactDeep(item, seen);
   if (error.cause !== undefined) fields.cause = redactDeep(error.cause, seen);
   return fields;
+}
+
+interface SerializedError {
+  type: string;
+  message: string;
+  stack: string;
+  [field: string]: unknown;
 }
 
 /**
@@ -39,9 +45,12 @@ function serializeError(error: Error, seen: WeakSet<object>): Record<string, unk
 export function loggerOptions(level: string) {
   return {
     level,
-    serializers: { err: (error: unknown) => redactDeep(error) },
+    serializers: {
+      err: (error: Error): SerializedError =>
+        error instanceof Error ? serializeError(error, new WeakSet()) : { type: typeof error, message: redactCredentials(String(error)), stack: '' },
+    },
     hooks: {
-      logMethod(this: unknown, args: unknown[], method: (...args: unknown[]) => void) {
+      logMethod(this: unknown, args: unknown[], method: { apply(thisArg: unknown, args: unknown[]): unknown }) {
         method.apply(this, args.map((arg) => redactDeep(arg)));
       },
     },
