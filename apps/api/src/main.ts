@@ -20,6 +20,7 @@ const api = await buildApi({
   deps: opened.deps,
   logger: loggerOptions(env.LOG_LEVEL),
   rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+  authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
   consoleDir,
 });
 started.log = api.log;

@@ -16,6 +16,10 @@ export interface WmsClientOptions {
  */
 export function createWmsClient({ url, token }: WmsClientOptions) {
   const endpoint = `${url.replace(/\/+$/, '')}/trpc`;
+  const calls = httpBatchLink({ url: endpoint, transformer: superjson, headers: { authorization: `Bearer ${token}` } });
+  // The token never travels in a URL: each (re)connection of a stream fetches a single-use ticket
+  // with the token in a header, and the stream presents the ticket.
+  const ticketClient = createTRPCClient<AppRouter>({ links: [calls] });
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -23,11 +27,10 @@ export function createWmsClient({ url, token }: WmsClientOptions) {
         true: httpSubscriptionLink({
           url: endpoint,
           transformer: superjson,
-          // Browsers' EventSource cannot send headers; the token travels as a connection parameter.
-          connectionParams: { token },
+          connectionParams: async () => ({ ticket: (await ticketClient.auth.streamTicket.mutate()).ticket }),
           EventSource,
         }),
-        false: httpBatchLink({ url: endpoint, transformer: superjson, headers: { authorization: `Bearer ${token}` } }),
+        false: calls,
       }),
     ],
   });
