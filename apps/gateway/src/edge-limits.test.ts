@@ -26,7 +26,7 @@ function heldPost(url: string, key: string, body: Buffer) {
   });
   req.on('error', () => undefined);
   req.write(body.subarray(0, body.length / 2));
-  return { reply, finish: () => req.end(body.subarray(body.length / 2)) };
+  return { reply, finish: () => req.end(body.subarray(body.length / 2)), abandon: () => req.destroy() };
 }
 
 describe('the body bytes a gateway reads at once are bounded', () => {
@@ -60,6 +60,17 @@ describe('the body bytes a gateway reads at once are bounded', () => {
     expect((await resent.reply).status).toBe(202);
     const stored = (await gateway.storedEntries()).map((entry) => /"InventoryID":\s*"([^"]+)"/.exec(entry.body)?.[1]);
     expect(stored.sort()).toEqual(['INFLIGHT-1', 'INFLIGHT-2', 'INFLIGHT-3']);
+  });
+
+  it('gives back the bytes of a client that went away mid-body', async () => {
+    const key = gateway.apiKeys['stock-items'];
+    const gone = [heldPost(url, key, bodyOf('GONE-1', 64 * KiB)), heldPost(url, key, bodyOf('GONE-2', 64 * KiB))];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const post of gone) post.abandon();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const next = [heldPost(url, key, bodyOf('AFTER-1', 64 * KiB)), heldPost(url, key, bodyOf('AFTER-2', 64 * KiB))];
+    for (const post of next) post.finish();
+    expect(await Promise.all(next.map(async (post) => (await post.reply).status))).toEqual([202, 202]);
   });
 });
 
