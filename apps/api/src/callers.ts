@@ -9,8 +9,8 @@ import { authFailureLimit } from './auth-failures.js';
  * Who calls /trpc, decided in onRequest, before a byte of the body is read: a call's token comes
  * from its Authorization header, a change stream's from a stream ticket (`auth.streamTicket`) in
  * its connection parameters. A token in a URL (connection parameters or query) is refused unread:
- * URLs end up in proxies' logs. A mutation without a valid token is answered 401 with its body
- * unread; a query or stream without one gets UNAUTHORIZED from its procedure, as before.
+ * URLs end up in proxies' logs. A mutation or stream without a valid token (or ticket) is answered
+ * 401 here, a mutation's body unread; a query without one gets UNAUTHORIZED from its procedure.
  *
  * Failed lookups count against the client's address; past AUTH_FAILURES_PER_MINUTE its calls get
  * 429 + Retry-After without a lookup, so bad tokens cannot cost a PostgreSQL query each forever.
@@ -37,13 +37,26 @@ export async function resolveCallers(app: FastifyInstance, deps: ApiDeps, authFa
       if (caller === null) await failures.failed(request);
       callers.set(request, caller);
     }
-    if (callers.get(request) === null && request.method === 'POST') {
-      return refuse(request, reply, 'UNAUTHORIZED', 'A valid bearer token is required');
+    // A stream refused with HTTP 401 rather than tRPC's error event: an EventSource that reconnects
+    // by itself (with its spent ticket) stops there, and the client opens a new stream with a new
+    // ticket and its last event id (@wmsi/client's retry).
+    if (callers.get(request) === null && (request.method === 'POST' || isStream(request.url))) {
+      return refuse(request, reply, 'UNAUTHORIZED', 'A valid bearer token (a stream: a valid stream ticket) is required');
     }
     return undefined;
   });
 
   return { callerOf: (request: FastifyRequest): Caller | null => callers.get(request) ?? null };
+}
+
+const STREAMS = new Set(
+  Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
+    .filter(([, procedure]) => procedure._def.type === 'subscription')
+    .map(([path]) => path),
+);
+
+function isStream(url: string): boolean {
+  return STREAMS.has(url.slice('/trpc/'.length).split('?')[0] ?? '');
 }
 
 type Credential = { kind: 'token' | 'ticket'; value: string };

@@ -31,6 +31,10 @@ async function openStream(api: TestApi, connectionParams: Record<string, string>
       headers: { accept: 'text/event-stream' },
       signal: controller.signal,
     });
+    if (response.status !== 200) {
+      const refused = (await response.json()) as { error: { json: { data: { code: string } } } };
+      return `HTTP ${response.status} ${refused.error.json.data.code}`;
+    }
     const reader = response.body!.getReader();
     while (!/^event: serialized-error$/m.test(text) || !text.endsWith('\n\n')) {
       const { value, done } = await reader.read();
@@ -44,6 +48,7 @@ async function openStream(api: TestApi, connectionParams: Record<string, string>
     controller.abort();
   }
   if (!/^event: serialized-error$/m.test(text)) return 'streaming';
+  // Refusals come as HTTP 401 (above); an error event is what a stream that started ends with.
   return /"code":"([A-Z_]+)"/.exec(text)?.[1] ?? text;
 }
 
@@ -96,13 +101,13 @@ describe('the API checks its callers before their bodies, and streams by ticket'
 
     expect(await openStream(api, { ticket })).toBe('streaming');
     // Used once: a second connection with it is refused, as is a made-up one.
-    expect(await openStream(api, { ticket })).toBe('UNAUTHORIZED');
-    expect(await openStream(api, { ticket: `st_${'A'.repeat(43)}` })).toBe('UNAUTHORIZED');
+    expect(await openStream(api, { ticket })).toBe('HTTP 401 UNAUTHORIZED');
+    expect(await openStream(api, { ticket: `st_${'A'.repeat(43)}` })).toBe('HTTP 401 UNAUTHORIZED');
   });
 
   it('refuses a token in a URL, even a valid one', async () => {
     const { token } = await issueToken(bed.db, 'handheld', 'Token in URL');
-    expect(await openStream(api, { token })).toBe('UNAUTHORIZED');
+    expect(await openStream(api, { token })).toBe('HTTP 401 UNAUTHORIZED');
     const query = await fetch(`${api.url}/trpc/session.me?token=${encodeURIComponent(token)}`);
     expect(query.status).toBe(401);
     // With the token where it belongs, the same call answers.
@@ -113,7 +118,7 @@ describe('the API checks its callers before their bodies, and streams by ticket'
     const issued = await issueToken(bed.db, 'desktop', 'Revoked after ticket');
     const { ticket } = await createWmsClient({ url: api.url, token: issued.token }).auth.streamTicket.mutate();
     await revokeToken(bed.db, issued.tokenId);
-    expect(await openStream(api, { ticket })).toBe('UNAUTHORIZED');
+    expect(await openStream(api, { ticket })).toBe('HTTP 401 UNAUTHORIZED');
   });
 
   it('labels call metrics with the router procedure names only: any other path is "unknown"', async () => {

@@ -1,5 +1,5 @@
 import type { AppRouter } from '@wmsi/app-router';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, retryLink, splitLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 
 /**
@@ -20,6 +20,12 @@ export function createApiClient(token: string, baseUrl = ''): TRPCClient<AppRout
   const ticketClient = createTRPCClient<AppRouter>({ links: [calls] });
   return createTRPCClient<AppRouter>({
     links: [
+      // A dropped stream (an API restart) is opened again with a new ticket and its last event id;
+      // the EventSource's own reconnection would present the spent ticket and be refused.
+      retryLink({
+        retry: ({ op, error }) => op.type === 'subscription' && error.data?.code === undefined,
+        retryDelayMs: (attempt) => Math.min(5_000, 250 * 2 ** Math.min(attempt, 5)),
+      }),
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url, transformer: superjson, connectionParams: () => streamConnectionParams(ticketClient) }),
