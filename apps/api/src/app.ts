@@ -1,15 +1,19 @@
 import { appRouter } from '@wmsi/app-router';
 import { pingDb } from '@wmsi/db';
-import { bearerToken, createContextInner, perTokenRateLimit, refuseMalformedSubscriptions, requestIdOf, verifyToken, type ApiDeps } from '@wmsi/trpc';
+import { createContextInner, perTokenRateLimit, refuseMalformedSubscriptions, requestIdOf, type ApiDeps } from '@wmsi/trpc';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { procedureLabel, procedureLabels } from './call-metrics.js';
+import { resolveCallers } from './callers.js';
 import { serveConsole } from './console.js';
 
 export interface ApiOptions {
   deps: ApiDeps;
   logger?: FastifyServerOptions['logger'];
   rateLimitPerMinute: number;
+  /** Failed token lookups per client address per minute (AUTH_FAILURES_PER_MINUTE); past it, 429. */
+  authFailuresPerMinute?: number;
   /** The console's build, served at `/` (see console.ts); none: the API alone. */
   consoleDir?: string;
 }
@@ -18,8 +22,8 @@ export interface ApiOptions {
  * The client API: tRPC at /trpc (queries, handheld actions, the `sync.changes` SSE stream), behind
  * bearer-token auth and a per-token rate limit, plus /healthz, /readyz and /metrics.
  */
-export async function buildApi({ deps, logger = false, rateLimitPerMinute, consoleDir }: ApiOptions) {
-  // No per-request logs: a subscription's URL carries its token as a connection parameter.
+export async function buildApi({ deps, logger = false, rateLimitPerMinute, authFailuresPerMinute = 30, consoleDir }: ApiOptions) {
+  // No per-request logs: a stream's URL carries its (single-use) ticket as a connection parameter.
   const app = fastify({ logger, logController: new LogController({ disableRequestLogging: true }), routerOptions: { maxParamLength: 5_000 } });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -31,6 +35,7 @@ export async function buildApi({ deps, logger = false, rateLimitPerMinute, conso
   });
 
   const admitCall = perTokenRateLimit(deps.redis, deps.prefix, rateLimitPerMinute);
+  const { callerOf } = await resolveCallers(app, deps, authFailuresPerMinute);
 
   // tRPC would answer 200 and put the error in the stream: a malformed subscription input gets 400.
   app.addHook('preHandler', refuseMalformedSubscriptions(appRouter, '/trpc'));
@@ -38,23 +43,17 @@ export async function buildApi({ deps, logger = false, rateLimitPerMinute, conso
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      async createContext({ req, info }) {
-        // Browsers' EventSource cannot set headers: subscriptions may carry the token as a
-        // connection parameter instead.
-        const token = bearerToken(req.headers.authorization) ?? info.connectionParams?.token;
-        const caller = token === undefined ? null : await verifyToken(deps.db, token);
-        return createContextInner({ ...deps, admitCall }, caller);
-      },
+      // The caller was decided before the body was read (callers.ts).
+      createContext: ({ req }) => createContextInner({ ...deps, admitCall }, callerOf(req)),
       onError({ path, error }) {
-        calls.inc({ path: path ?? 'unknown', outcome: error.code });
+        calls.inc({ path: procedureLabel(path), outcome: error.code });
         if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path, requestId: requestIdOf(error) }, 'procedure failed');
       },
     } satisfies FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions'],
   });
   app.addHook('onResponse', async (request, reply) => {
-    if (request.url.startsWith('/trpc') && reply.statusCode < 400) {
-      const path = request.url.slice('/trpc/'.length).split('?')[0];
-      calls.inc({ path, outcome: 'OK' });
+    if (request.url.startsWith('/trpc/') && reply.statusCode < 400) {
+      for (const path of procedureLabels(request.url)) calls.inc({ path, outcome: 'OK' });
     }
   });
 

@@ -1,4 +1,4 @@
-import { loadEnv } from '@wmsi/config';
+import { loadEnv, loggerOptions } from '@wmsi/config';
 import closeWithGrace from 'close-with-grace';
 import { buildApi } from './app.js';
 import { builtConsoleDir } from './console.js';
@@ -18,8 +18,9 @@ const opened = await openApiDependencies({
 const consoleDir = builtConsoleDir();
 const api = await buildApi({
   deps: opened.deps,
-  logger: { level: env.LOG_LEVEL },
+  logger: loggerOptions(env.LOG_LEVEL),
   rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+  authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
   consoleDir,
 });
 started.log = api.log;

@@ -56,7 +56,18 @@ describe('the wmsi command', () => {
   it('names a bad variable in the environment before doing anything', async () => {
     const result = await wmsi(['keys', 'list'], { ...env, GATEWAY_PORT: 'eighty' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/GATEWAY_PORT="eighty"/);
+    expect(result.stderr).toMatch(/GATEWAY_PORT: /);
+    expect(result.stderr).not.toMatch(/eighty/);
+  });
+
+  it("never prints a password from REDIS_URL, in text or in --json, when Redis is unreachable", async () => {
+    const withPassword = { ...env, REDIS_URL: 'redis://:password@127.0.0.1:1' };
+    const text = await wmsi(['keys', 'list'], withPassword);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 is not reachable/);
+    const json = await wmsi(['keys', 'list', '--json'], withPassword);
+    expect(json.code).toBe(1);
+    for (const output of [text.stdout, text.stderr, json.stdout, json.stderr]) expect(output).not.toContain('password');
   });
 
   it('answers an unknown command with the usage and exit code 2', async () => {

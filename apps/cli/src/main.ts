@@ -1,4 +1,4 @@
-import { loadEnv } from '@wmsi/config';
+import { loadEnv, redactCredentials } from '@wmsi/config';
 import { createNotificationChecker, loadColumnMapping } from '@wmsi/contracts';
 import { createDb, type Database } from '@wmsi/db';
 import { connectForRequests, intakeKeys } from '@wmsi/queue';
@@ -28,7 +28,7 @@ try {
         // One attempt: a command-line tool should say Redis is down, not wait for it.
         redis = connectForRequests(env.REDIS_URL, () => undefined, { lazyConnect: true, retryStrategy: () => null });
         await redis.connect().catch((error: Error) => {
-          throw new Error(`Redis at ${env.REDIS_URL} is not reachable (${error.message}). Start it, or set REDIS_URL.`);
+          throw new Error(`Redis at ${redactCredentials(env.REDIS_URL)} is not reachable (${error.message}). Start it, or set REDIS_URL.`);
         });
         return redis;
       },
@@ -36,7 +36,8 @@ try {
     out,
   );
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
+  // Drivers may quote the URL, password included: whatever is printed is redacted.
+  const message = redactCredentials(error instanceof Error ? error.message : String(error));
   const code = (error as { code?: unknown }).code;
   if (json) process.stdout.write(`${JSON.stringify({ error: { code: typeof code === 'string' ? code : 'FAILED', message } })}\n`);
   else process.stderr.write(`wmsi: ${message}\n`);

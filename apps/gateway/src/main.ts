@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { readRetentionStats } from '@wmsi/change-feed';
-import { loadEnv } from '@wmsi/config';
+import { loadEnv, loggerOptions } from '@wmsi/config';
 import { createNotificationChecker, loadColumnMapping } from '@wmsi/contracts';
 import { createDb } from '@wmsi/db';
 import { createWebhookAuthenticator, intakeBacklog } from '@wmsi/intake';
@@ -40,9 +40,11 @@ const metrics = createGatewayMetrics({
 });
 
 const gateway = await buildApp({
-  logger: { level: env.LOG_LEVEL },
+  logger: loggerOptions(env.LOG_LEVEL),
   authHeader: env.WEBHOOK_AUTH_HEADER,
   bodyLimit: env.WEBHOOK_BODY_LIMIT,
+  bytesInFlight: env.WEBHOOK_BYTES_IN_FLIGHT,
+  authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
   redis: requestRedis,
   db,
   keys,

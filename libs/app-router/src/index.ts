@@ -5,7 +5,7 @@ import { fulfillmentRouter } from '@wmsi/fulfillment';
 import { itemsRouter } from '@wmsi/items';
 import { receivingRouter } from '@wmsi/receiving';
 import { syncRouter } from '@wmsi/sync';
-import { router } from '@wmsi/trpc';
+import { authRouter, router } from '@wmsi/trpc';
 
 /** The client API: one shallow router per domain, plus sync administration and the change stream. */
 export const appRouter = router({
@@ -20,6 +20,8 @@ export const appRouter = router({
   admin: adminRouter,
   /** Who the caller is. */
   session: sessionRouter,
+  /** Stream tickets: how a change stream is opened without the token in its URL. */
+  auth: authRouter,
 });
 
 /** The only thing clients import from the server: the API's shape, as a type. */

@@ -1,4 +1,4 @@
-import { loadEnv } from '@wmsi/config';
+import { loadEnv, loggerOptions } from '@wmsi/config';
 import type { DomainQueue } from '@wmsi/queue';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
@@ -10,7 +10,7 @@ import { startDomainWorker } from './domain-worker.js';
  */
 export async function runDomainWorkerProcess(domain: DomainQueue): Promise<void> {
   const env = loadEnv();
-  const logger = pino({ name: `worker-${domain}`, level: env.LOG_LEVEL });
+  const logger = pino({ name: `worker-${domain}`, ...loggerOptions(env.LOG_LEVEL) });
   const running = await startDomainWorker({ domain, env, logger });
   closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'stopping after an unexpected error');

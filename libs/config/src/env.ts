@@ -57,9 +57,23 @@ export const envSchema = z.object({
   RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   WEBHOOK_AUTH_HEADER: httpHeaderName.default('X-Api-Key'),
   WEBHOOK_BODY_LIMIT: byteSize.default(16 * MiB),
+  /**
+   * Request bodies one gateway process reads at once, in bytes (by their Content-Length, or
+   * WEBHOOK_BODY_LIMIT when it is not given). Past it a request gets 503 + Retry-After before a byte
+   * of its body is read: memory stays bounded whatever arrives, and Acumatica resends.
+   */
+  WEBHOOK_BYTES_IN_FLIGHT: byteSize.default(64 * MiB),
+  /**
+   * Failed webhook key or API token lookups allowed per client address per minute (counted in
+   * Redis, shared by all processes); past it that address gets 429 + Retry-After without a lookup.
+   */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /** JSON file that maps canonical fields to the column captions of a customer's inquiries. */
   COLUMN_MAPPING_FILE: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).refine((env) => env.WEBHOOK_BYTES_IN_FLIGHT >= env.WEBHOOK_BODY_LIMIT, {
+  path: ['WEBHOOK_BYTES_IN_FLIGHT'],
+  message: 'must be at least WEBHOOK_BODY_LIMIT, or a body of the largest size could never be read',
 });
 
 export type Env = z.infer<typeof envSchema> & { PUBLIC_URL: string };
@@ -80,12 +94,20 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   );
   const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {
+    // The variable and what is wrong with it, never its value: a URL may carry a password, and
+    // an error ends up in logs and terminals.
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '');
-      return `  ${name}=${JSON.stringify(source[name] ?? '')}: ${issue.message}`;
+      return `  ${name}: ${withoutValue(issue.message, source[name])}`;
     });
     throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
   return { ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://${hostname()}:${env.GATEWAY_PORT}` };
+}
+
+/** A validation message with the offending value taken out, should a message ever quote it. */
+function withoutValue(message: string, value: string | undefined): string {
+  const trimmed = value?.trim() ?? '';
+  return trimmed.length >= 3 ? message.split(trimmed).join('(its value)') : message;
 }

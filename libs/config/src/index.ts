@@ -1,1 +1,2 @@
 export { ConfigError, envSchema, loadEnv, type Env } from './env.js';
+export { loggerOptions, redactCredentials, redactDeep } from './redact.js';

@@ -37,12 +37,18 @@ export async function issueApiKey(stores: KeyStores, topic: Topic, label: string
   return { id, topic, key: `${id}.${secret}`, label };
 }
 
-/** Revokes a key everywhere at once. Returns false when there is no key with that id. */
+/**
+ * Revokes a key everywhere at once. Returns false when there is no key with that id. Besides
+ * leaving the mirror, the id goes into the revoked set, which a reload of the mirror consults: a
+ * reload that read PostgreSQL before this revocation committed cannot bring the key back.
+ */
 export async function revokeApiKey(stores: KeyStores, id: string): Promise<boolean> {
   return stores.db.transaction().execute(async (trx) => {
     const row = await markRevoked(trx, id);
     if (!row) return false;
-    await stores.redis.hdel(stores.keys.apiKeys, id);
+    // Both in one MULTI, before the commit: no reload runs between them, and if Redis refuses,
+    // the key is not revoked at all (and stays accepted, as PostgreSQL says).
+    await stores.redis.multi().sadd(revokedSet(stores.keys), id).hdel(stores.keys.apiKeys, id).exec();
     return true;
   });
 }
@@ -52,13 +58,35 @@ export { listApiKeys };
 /**
  * Rebuilds the Redis mirror from PostgreSQL. Needed when Redis lost its data (a restart without
  * persistence): the marker key is gone then, and the authenticator calls this before answering.
+ *
+ * What it read can be stale by the time it writes: a key revoked, or issued, in between. So the
+ * write is one script that skips every id in the revoked set (a revocation writes it before its
+ * commit, so any revocation the read missed is there) and adds to the mirror rather than replacing
+ * it (a key issued meanwhile, missing from the read, stays). Returns the keys written.
  */
 export async function loadApiKeyMirror(stores: KeyStores): Promise<number> {
   const active = await activeApiKeys(stores.db);
-  const multi = stores.redis.multi().del(stores.keys.apiKeys);
-  for (const key of active) multi.hset(stores.keys.apiKeys, key.id, mirrorEntry(key.topic as Topic, key.secret_hash));
-  await multi.set(stores.keys.apiKeysLoaded, new Date().toISOString()).exec();
-  return active.length;
+  const entries = active.flatMap((key) => [key.id, mirrorEntry(key.topic as Topic, key.secret_hash)]);
+  const keys = [stores.keys.apiKeys, revokedSet(stores.keys), stores.keys.apiKeysLoaded];
+  return (await stores.redis.eval(RELOAD_MIRROR, keys.length, ...keys, new Date().toISOString(), ...entries)) as number;
+}
+
+/** KEYS: mirror, revoked set, loaded marker. ARGV: the time, then id and entry pairs. */
+const RELOAD_MIRROR = `
+local written = 0
+for i = 2, #ARGV, 2 do
+  if redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 0 then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    written = written + 1
+  end
+end
+redis.call('SET', KEYS[3], ARGV[1])
+return written
+`;
+
+/** Ids of revoked keys (ids are random and never reused, so the set only grows by revocations). */
+function revokedSet(keys: IntakeKeys): string {
+  return `${keys.apiKeys}:revoked`;
 }
 
 export type KeyCheck = 'accepted' | 'missing' | 'malformed' | 'unknown' | 'other-topic' | 'wrong-secret';

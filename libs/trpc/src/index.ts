@@ -7,3 +7,5 @@ export { bearerToken, issueToken, revokeToken, ROLES, verifyToken, type Caller, 
 export { adminProcedure, createCallerFactory, requestIdOf, desktopProcedure, handheldProcedure, readProcedure, router } from './trpc.js';
 export { toDto, type Dto } from './dto.js';
 export { perTokenRateLimit } from './rate-limit.js';
+export { issueStreamTicket, redeemStreamTicket, STREAM_TICKET_TTL_SECONDS } from './tokens.js';
+export { authRouter } from './auth-router.js';

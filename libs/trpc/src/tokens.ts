@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { findApiToken, insertApiToken, revokeApiToken, type Database } from '@wmsi/db';
+import type { Redis } from 'ioredis';
 
 export const ROLES = ['handheld', 'desktop', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -40,4 +41,34 @@ export async function verifyToken(db: Database, token: string): Promise<Caller |
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
+}
+
+/** How long a stream ticket may wait to be presented. */
+export const STREAM_TICKET_TTL_SECONDS = 30;
+const TICKET = /^st_[A-Za-z0-9_-]{43}$/;
+const ticketKey = (prefix: string, ticket: string) => `${prefix}:{stream-tickets}:${sha256(ticket).toString('hex')}`;
+
+/**
+ * A ticket for opening one change stream: browsers' EventSource cannot send an Authorization
+ * header, and tRPC sends a stream's connection parameters in its URL, which proxies log. So a
+ * stream presents this instead of the token: random, good once (redeemed with GETDEL), for
+ * STREAM_TICKET_TTL_SECONDS, and kept in Redis only as its SHA-256, naming the token it stands for.
+ */
+export async function issueStreamTicket(redis: Redis, prefix: string, caller: Caller): Promise<{ ticket: string; expiresInSeconds: number }> {
+  const ticket = `st_${randomBytes(32).toString('base64url')}`;
+  await redis.set(ticketKey(prefix, ticket), caller.tokenId, 'EX', STREAM_TICKET_TTL_SECONDS);
+  return { ticket, expiresInSeconds: STREAM_TICKET_TTL_SECONDS };
+}
+
+/**
+ * The caller a ticket was issued to, once: null when it is malformed, unknown, expired, used
+ * before, or its token was revoked since.
+ */
+export async function redeemStreamTicket(db: Database, redis: Redis, prefix: string, ticket: string): Promise<Caller | null> {
+  if (!TICKET.test(ticket)) return null;
+  const tokenId = await redis.getdel(ticketKey(prefix, ticket));
+  if (tokenId === null) return null;
+  const stored = await findApiToken(db, tokenId);
+  if (stored === undefined || stored.revoked_at !== null) return null;
+  return { tokenId: stored.id, role: stored.role as Role, name: stored.name };
 }

@@ -4,7 +4,10 @@ import { appendToIntake, type KeyCheck, type WebhookAuthenticator } from '@wmsi/
 import type { IntakeKeys } from '@wmsi/queue';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
+import { authFailureLimit } from '../auth-failures.js';
+import { announcedBodyBytes, createBodyBudget } from '../body-budget.js';
 import type { GatewayMetrics } from '../metrics.js';
+import { leaveBodyUnread } from '../unread-body.js';
 
 export interface WebhookDeps {
   authHeader: string;
@@ -16,6 +19,10 @@ export interface WebhookDeps {
   /** Refuses exactly what the workers' reader would refuse; builds nothing (the body is stored as sent). */
   checkNotification: NotificationChecker;
   metrics: GatewayMetrics;
+  /** Body bytes this process reads at once (WEBHOOK_BYTES_IN_FLIGHT); past it, 503 + Retry-After. */
+  bytesInFlight?: number;
+  /** Failed key lookups per client address per minute (AUTH_FAILURES_PER_MINUTE); past it, 429. */
+  authFailuresPerMinute?: number;
 }
 
 type WebhookRequest = FastifyRequest<{ Params: { topic: string } }>;
@@ -33,10 +40,11 @@ const keyRefusals: Record<Exclude<KeyCheck, 'accepted'>, string> = {
 
 /**
  * POST /webhooks/acumatica/:topic. The order of checks is the order of cost: unknown topic and
- * missing key at once, size and media type while the body arrives (with the key looked up
- * meanwhile), the key's verdict before the body is parsed, then one exact parse and check, then one
- * XADD. 202 is sent only after Redis has stored the notification; anything that could not be stored
- * gets a 503 so Acumatica sends it again.
+ * missing key at once, then the key's verdict (one Redis read) and room for the body in the
+ * process's budget, all before a byte of the body is read, so a forged key or a flood of large
+ * bodies costs a header read. Then size and media type while the body arrives, one exact parse and
+ * check, one XADD. 202 is sent only after Redis has stored the notification; anything that could not
+ * be stored gets a 503 so Acumatica sends it again.
  */
 export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Promise<void> {
   const { metrics } = deps;
@@ -68,27 +76,52 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Pr
     return reply.code(status).send({ error: reason, message, ...extra });
   };
 
-  // The key is looked up in Redis while the body arrives; the body is read only once the answer
-  // is in, so nothing from a stranger is parsed or quarantined. A lookup that fails (Redis down)
-  // is held as its error until then, to become a 503.
-  const keyChecks = new WeakMap<FastifyRequest, Promise<KeyCheck | Error>>();
   const unauthorized = (reply: FastifyReply, topic: string, check: Exclude<KeyCheck, 'accepted'>) =>
     refuse(reply, topic, 401, 'unauthorized', `${keyRefusals[check]} (header ${deps.authHeader}).`);
+  const failures = await authFailureLimit(app, {
+    redis: deps.redis,
+    prefix: deps.keys.prefix,
+    perMinute: deps.authFailuresPerMinute ?? 30,
+    app: 'gateway',
+  });
+  const budget = createBodyBudget(Math.max(deps.bytesInFlight ?? 64 * 1024 * 1024, deps.bodyLimit));
 
+  // Everything here runs before Fastify reads the body, so nothing from a stranger is buffered,
+  // parsed or quarantined; a refusal leaves the body unread (see leaveBodyUnread).
   app.addHook('onRequest', async (request: WebhookRequest, reply) => {
+    const refuseUnread = () => leaveBodyUnread(request.raw, reply.raw);
     const { topic } = request.params;
-    if (!isTopic(topic)) return refuse(reply, topic, 404, 'unknown-topic', `Unknown topic "${topic}".`);
+    if (!isTopic(topic)) {
+      refuseUnread();
+      return refuse(reply, topic, 404, 'unknown-topic', `Unknown topic "${topic}".`);
+    }
     metrics.received.inc({ topic });
     const presented = request.headers[headerName];
-    if (typeof presented !== 'string' || presented.trim() === '') return unauthorized(reply, topic, 'missing');
-    keyChecks.set(request, deps.authenticate(topic, presented.trim()).catch((error: Error) => error));
-    return undefined;
-  });
-
-  app.addHook('preValidation', async (request: WebhookRequest, reply) => {
-    const check = await keyChecks.get(request);
-    if (check instanceof Error) throw check;
-    if (check !== 'accepted') return unauthorized(reply, request.params.topic, check ?? 'missing');
+    if (typeof presented !== 'string' || presented.trim() === '') {
+      refuseUnread();
+      return unauthorized(reply, topic, 'missing');
+    }
+    const waitSeconds = await failures.exhausted(request);
+    if (waitSeconds !== null) {
+      refuseUnread();
+      reply.header('retry-after', String(waitSeconds));
+      return refuse(reply, topic, 429, 'too-many-failures', 'Too many wrong API keys from this address; try again later.');
+    }
+    // A lookup that fails (Redis down) throws: the error handler answers 503.
+    const check = await deps.authenticate(topic, presented.trim());
+    if (check !== 'accepted') {
+      await failures.failed(request);
+      refuseUnread();
+      return unauthorized(reply, topic, check);
+    }
+    const release = budget.reserve(announcedBodyBytes(request.headers['content-length'], deps.bodyLimit));
+    if (release === null) {
+      refuseUnread();
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return refuse(reply, topic, 503, 'busy', 'WMSi is reading as many bodies as it can hold right now; it will be accepted when resent.');
+    }
+    // 'close' comes once the response is done or the connection is gone, whichever happens.
+    reply.raw.once('close', release);
     return undefined;
   });
 

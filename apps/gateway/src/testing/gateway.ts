@@ -9,7 +9,17 @@ import { readAllTopicStatsList } from '../topic-stats.js';
 
 /** A gateway on a testbed of its own (fresh database, own Redis prefix) with one key per topic. */
 export async function startTestGateway(
-  options: { bodyLimit?: number; redisUrl?: string; overload?: GatewayDeps['overload']; quarantineDb?: GatewayDeps['db'] } = {},
+  options: {
+    bodyLimit?: number;
+    redisUrl?: string;
+    overload?: GatewayDeps['overload'];
+    quarantineDb?: GatewayDeps['db'];
+    bytesInFlight?: number;
+    /** Tests post many wrong keys on purpose: unlimited unless a test is about the limit. */
+    authFailuresPerMinute?: number;
+    /** Told of every key lookup that reaches the authenticator (to see which requests cost one). */
+    onKeyLookup?: () => void;
+  } = {},
 ) {
   const bed: IntakeTestbed = await createIntakeTestbed({ redisUrl: options.redisUrl });
   const apiKeys = {} as Record<Topic, string>;
@@ -26,10 +36,15 @@ export async function startTestGateway(
     redis: bed.redis,
     db: options.quarantineDb ?? bed.db,
     keys: bed.keys,
-    authenticate: createWebhookAuthenticator(bed.stores),
+    authenticate: ((authenticate) => (topic: Topic, presented: string | undefined) => {
+      options.onKeyLookup?.();
+      return authenticate(topic, presented);
+    })(createWebhookAuthenticator(bed.stores)),
     checkNotification: createNotificationChecker(),
     metrics,
     overload: options.overload,
+    bytesInFlight: options.bytesInFlight,
+    authFailuresPerMinute: options.authFailuresPerMinute ?? 1_000_000,
   });
 
   const post = (topic: string, body: string | Buffer, headers: Record<string, string> = {}) =>
