@@ -92,15 +92,20 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
   let started!: () => void;
   let failed!: (error: unknown) => void;
   const ready = new Promise<void>((resolve, reject) => ((started = resolve), (failed = reject)));
-  const subscription = client.sync.changes.subscribe({}, {
+  // Frames of up to 500 changes, as a desktop that follows everything would read them: one SSE
+  // message per change costs the API and this process (which also plays Acumatica) more than the
+  // pipeline's own work at these rates.
+  const subscription = client.sync.changeBatches.subscribe({ pageSize: 500 }, {
     onStarted: () => started(),
     onError: (error) => {
       subscriptionError = reasonOf(error);
       failed(error);
     },
-    onData: ({ data }) => {
-      // Removals come when a window ends (parked lone Deleted rows): excluded, as the targets say.
-      if (data.kind !== 'removal') matcher.event(`${data.topic}|${data.sourceTimestamp}`, data.appliedAt);
+    onData: ({ data: page }) => {
+      for (const change of page) {
+        // Removals come when a window ends (parked lone Deleted rows): excluded, as the targets say.
+        if (change.kind !== 'removal') matcher.event(`${change.topic}|${change.sourceTimestamp}`, change.appliedAt);
+      }
     },
   });
   const backlog = backlogReader(options.redisUrl, options.prefix);
@@ -108,7 +113,7 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
   const sending = new AbortController();
   try {
     // Not a DeadlineError: a subscription that does not start says nothing about the rate.
-    await withDeadline(ready, Math.min(30_000, remaining()), 'starting the sync.changes subscription').catch((error: unknown) => {
+    await withDeadline(ready, Math.min(30_000, remaining()), 'starting the sync.changeBatches subscription').catch((error: unknown) => {
       throw new Error(reasonOf(error));
     });
     const backlogs: number[] = [];
