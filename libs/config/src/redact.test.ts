@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loggerOptions, redactCredentials, redactDeep } from './redact.js';
 
@@ -26,4 +28,16 @@ describe('redacting credentials from URLs', () => {
     loggerOptions('info').hooks.logMethod.call(undefined, [{ err: new Error('redis://:pw@h') }, 'at postgres://u:pw@h'], { apply: (_this: unknown, args: unknown[]) => written.push(args) });
     expect(JSON.stringify(written)).not.toContain('pw@');
   });
+
+  it('keeps an error\'s type, message and stack in a real pino record, redacted', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
+    const logger = pino(loggerOptions('info'), sink);
+    logger.error({ err: Object.assign(new Error('connect ECONNREFUSED redis://:pw@127.0.0.1:1'), { code: 'ECONNREFUSED' }) }, 'Redis connection error');
+    const record = JSON.parse(lines[0] ?? '{}') as { err: { type: string; message: string; stack: string; code: string } };
+    expect(record.err).toMatchObject({ type: 'Error', message: 'connect ECONNREFUSED redis://:***@127.0.0.1:1', code: 'ECONNREFUSED' });
+    expect(record.err.stack).toContain('redact.test.ts');
+    expect(lines.join('')).not.toContain('pw@');
+  });
 });
+

@@ -39,6 +39,16 @@ interface SerializedError {
 }
 
 /**
+ * The `err` of a log record. logMethod below has already turned an Error into its redacted fields
+ * (pino calls serializers after that hook), so a plain object with a message is kept as it is.
+ */
+function serializeLoggedError(error: unknown): SerializedError {
+  if (error instanceof Error) return serializeError(error, new WeakSet());
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return redactDeep(error as SerializedError);
+  return { type: typeof error, message: redactCredentials(String(error)), stack: '' };
+}
+
+/**
  * pino options for every process: its level, and credentials redacted from messages, errors and
  * every field of a record, whatever a driver put there.
  */
@@ -46,8 +56,7 @@ export function loggerOptions(level: string) {
   return {
     level,
     serializers: {
-      err: (error: Error): SerializedError =>
-        error instanceof Error ? serializeError(error, new WeakSet()) : { type: typeof error, message: redactCredentials(String(error)), stack: '' },
+      err: serializeLoggedError,
     },
     hooks: {
       logMethod(this: unknown, args: unknown[], method: { apply(thisArg: unknown, args: unknown[]): unknown }) {
