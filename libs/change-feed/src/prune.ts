@@ -1,4 +1,4 @@
-import type { Database } from '@wmsi/db';
+import { deleteInBatches, type Database } from '@wmsi/db';
 import { sql } from 'kysely';
 
 /**
@@ -7,40 +7,36 @@ import { sql } from 'kysely';
  * RESYNC_REQUIRED instead of silently missing what was deleted. Returns how many were deleted.
  */
 export async function pruneChangeLog(db: Database, { retentionDays, batchSize = 5_000 }: { retentionDays: number; batchSize?: number }): Promise<number> {
-  let pruned = 0;
-  for (;;) {
-    const deleted = await sql<{ deleted: string }>`
-      with oldest as (
-        select c.xid, c.seq, c.applied_at < now() - make_interval(days => ${retentionDays}) as expired
-        from change_log c order by c.xid, c.seq limit ${batchSize}),
-      -- Only the leading run of expired entries: the horizon must have nothing kept before it.
-      doomed as (
-        select o.xid, o.seq from oldest o
-        where o.expired and not exists (select 1 from oldest k where not k.expired and (k.xid, k.seq) < (o.xid, o.seq))),
-      gone as (delete from change_log c using doomed d where c.seq = d.seq returning c.xid, c.seq),
-      horizon as (
-        insert into change_log_horizon (singleton, pruned_through_xid, pruned_through_seq)
-        select true, g.xid, g.seq from gone g order by g.xid desc, g.seq desc limit 1
-        on conflict (singleton) do update set
-          pruned_through_xid = excluded.pruned_through_xid, pruned_through_seq = excluded.pruned_through_seq, pruned_at = now()
-        where (excluded.pruned_through_xid, excluded.pruned_through_seq) > (change_log_horizon.pruned_through_xid, change_log_horizon.pruned_through_seq))
-      select count(*)::text as deleted from gone`.execute(db);
-    const count = Number(deleted.rows[0]?.deleted ?? 0);
-    pruned += count;
-    if (count < batchSize) return pruned;
-  }
+  return deleteInBatches(
+    db,
+    batchSize,
+    sql<{ deleted: string }>`
+    with oldest as (
+      select c.xid, c.seq, c.applied_at < now() - make_interval(days => ${retentionDays}) as expired
+      from change_log c order by c.xid, c.seq limit ${batchSize}),
+    -- Only the leading run of expired entries: the horizon must have nothing kept before it.
+    doomed as (
+      select o.xid, o.seq from oldest o
+      where o.expired and not exists (select 1 from oldest k where not k.expired and (k.xid, k.seq) < (o.xid, o.seq))),
+    gone as (delete from change_log c using doomed d where c.seq = d.seq returning c.xid, c.seq),
+    horizon as (
+      insert into change_log_horizon (singleton, pruned_through_xid, pruned_through_seq)
+      select true, g.xid, g.seq from gone g order by g.xid desc, g.seq desc limit 1
+      on conflict (singleton) do update set
+        pruned_through_xid = excluded.pruned_through_xid, pruned_through_seq = excluded.pruned_through_seq, pruned_at = now()
+      where (excluded.pruned_through_xid, excluded.pruned_through_seq) > (change_log_horizon.pruned_through_xid, change_log_horizon.pruned_through_seq))
+    select count(*)::text as deleted from gone`,
+  );
 }
 
 /** Deletes the decision history of documents older than `retentionDays`, a batch at a time. */
 export async function pruneDocumentHistory(db: Database, { retentionDays, batchSize = 5_000 }: { retentionDays: number; batchSize?: number }): Promise<number> {
-  let pruned = 0;
-  for (;;) {
-    const deleted = await sql<{ deleted: string }>`
-      with doomed as (select id from document_history where decided_at < now() - make_interval(days => ${retentionDays}) order by id limit ${batchSize}),
-      gone as (delete from document_history h using doomed d where h.id = d.id returning 1)
-      select count(*)::text as deleted from gone`.execute(db);
-    const count = Number(deleted.rows[0]?.deleted ?? 0);
-    pruned += count;
-    if (count < batchSize) return pruned;
-  }
+  return deleteInBatches(
+    db,
+    batchSize,
+    sql<{ deleted: string }>`
+    with doomed as (select id from document_history where decided_at < now() - make_interval(days => ${retentionDays}) order by id limit ${batchSize}),
+    gone as (delete from document_history h using doomed d where h.id = d.id returning 1)
+    select count(*)::text as deleted from gone`,
+  );
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { deleteInBatches } from './batch-delete.js';
 import type { DB, Quarantine } from './generated/db.js';
 
 /** Known reasons; later kinds of bad input add their own without a migration. */
@@ -99,16 +100,14 @@ export async function quarantineBody(db: Kysely<DB>, body: NewQuarantinedBody): 
  * no lock is held for long. Returns how many rows were deleted.
  */
 export async function pruneQuarantine(db: Kysely<DB>, { retentionDays, batchSize = 1_000 }: { retentionDays: number; batchSize?: number }): Promise<number> {
-  let pruned = 0;
-  for (;;) {
-    const deleted = await sql<{ deleted: string }>`
-      with doomed as (select id from quarantine where last_seen_at < now() - make_interval(days => ${retentionDays}) order by last_seen_at limit ${batchSize}),
-      gone as (delete from quarantine q using doomed d where q.id = d.id returning 1)
-      select count(*)::text as deleted from gone`.execute(db);
-    const count = Number(deleted.rows[0]?.deleted ?? 0);
-    pruned += count;
-    if (count < batchSize) return pruned;
-  }
+  return deleteInBatches(
+    db,
+    batchSize,
+    sql<{ deleted: string }>`
+    with doomed as (select id from quarantine where last_seen_at < now() - make_interval(days => ${retentionDays}) order by last_seen_at limit ${batchSize}),
+    gone as (delete from quarantine q using doomed d where q.id = d.id returning 1)
+    select count(*)::text as deleted from gone`,
+  );
 }
 
 /** Which quarantined bodies a listing or a replay of a set is about. */
