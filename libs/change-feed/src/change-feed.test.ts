@@ -89,7 +89,7 @@ describe('the change log as a cursor (real PostgreSQL, real Redis)', () => {
     }
   });
 
-  it('reads the feed through the log's position index, never a scan of the whole log, while transactions hold the horizon', async () => {
+  it('reads the feed through the position index of the log, never a scan of the whole log, while transactions hold the horizon', async () => {
     // Each API process reads the feed up to a hundred times a second under load; a plan that scans
     // the log costs in proportion to its retention (it once took a third of PostgreSQL's time).
     const client = await pool.connect();
