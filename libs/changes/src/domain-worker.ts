@@ -19,7 +19,7 @@ import {
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createChangeEngine, type ChangeEngine, type EngineOutcome } from './engine.js';
+import { createChangeEngine, ENGINE_PREPARED_STATEMENTS, type ChangeEngine, type EngineOutcome } from './engine.js';
 import { failsEveryTime, isDeadlock } from './failures.js';
 import { addTallies, countEffort } from './stats.js';
 
@@ -69,7 +69,7 @@ export async function startDomainWorker(options: DomainWorkerOptions): Promise<D
   const { domain, env, logger } = options;
   const onRedisError = (error: Error) => logger.warn({ err: error }, 'Redis connection error');
   const redis = connectForBackgroundWork(env.REDIS_URL, onRedisError);
-  const db = createDb(env.DATABASE_URL, { applicationName: `wmsi-worker-${domain}`, maxConnections: env.QUEUE_PARTITIONS + 2 });
+  const db = createDb(env.DATABASE_URL, { applicationName: `wmsi-worker-${domain}`, maxConnections: env.QUEUE_PARTITIONS + 2, preparedStatements: ENGINE_PREPARED_STATEMENTS });
   const queue = openDomainQueues(redis, env.REDIS_PREFIX, env.QUEUE_PARTITIONS)[domain];
   queue.on('error', onRedisError);
   await queue.limitToOneJobPerPartition();

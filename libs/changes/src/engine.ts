@@ -8,6 +8,13 @@ import { applyUnits, type AppliedBatch } from './apply-units.js';
 import { noCounts, type ChangeCounts } from '@wmsi/change-feed';
 import { prepareNotifications, removalUnit, type Unreadable } from './prepare.js';
 
+/**
+ * Statement texts each connection of an engine's database keeps prepared (createDb's
+ * preparedStatements): a domain's statements come in a few dozen shapes (its topics, the columns a
+ * batch sets), each parsed once per connection instead of at every job.
+ */
+export const ENGINE_PREPARED_STATEMENTS = 200;
+
 export interface ChangeEngineOptions {
   db: Database;
   parking: ParkingLot;

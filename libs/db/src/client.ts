@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { DbError, pgErrorDetails } from './errors.js';
+import { prepareRepeatedStatements } from './prepared-statements.js';
 import type { DB } from './generated/db.js';
 
 export type Database = Kysely<DB>;
@@ -27,7 +28,17 @@ const exactTypes: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-export function createDb(url: string, options: { maxConnections?: number; applicationName?: string } = {}): Database {
+export interface DbOptions {
+  maxConnections?: number;
+  applicationName?: string;
+  /**
+   * Distinct statement texts each connection keeps prepared (see prepared-statements.ts); 0, the
+   * default, prepares none. For the processes whose statements repeat: the workers and the API.
+   */
+  preparedStatements?: number;
+}
+
+export function createDb(url: string, options: DbOptions = {}): Database {
   const pool = new pg.Pool({
     ...connectionConfig(url),
     max: options.maxConnections ?? 10,
@@ -41,7 +52,10 @@ export function createDb(url: string, options: { maxConnections?: number; applic
   // A connection that dies while checked out (a transaction waiting on Redis, say) emits 'error'
   // on its client, where the pool's listener does not reach: without one it is an uncaught
   // exception that kills the process. The query in flight, or the next one, fails by itself.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    if ((options.preparedStatements ?? 0) > 0) prepareRepeatedStatements(client, options.preparedStatements ?? 0);
+  });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

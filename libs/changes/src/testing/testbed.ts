@@ -2,12 +2,12 @@ import type { ChangeEvent } from '@wmsi/change-feed';
 import { noCounts, type ChangeCounts } from '@wmsi/change-feed';
 import { loadEnv } from '@wmsi/config';
 import { createNotificationReader, topicsOf, type Topic } from '@wmsi/contracts';
-import { TOPIC_TABLES, type TopicTables } from '@wmsi/db';
+import { createDb, TOPIC_TABLES, type TopicTables } from '@wmsi/db';
 import { createTestDatabase } from '@wmsi/db/testing';
 import { createParkingLot } from '@wmsi/pairing';
 import { connectForBackgroundWork, openDomainQueues, waitUntilReady, type AcceptedNotification, type DomainQueue } from '@wmsi/queue';
 import { deleteKeysWithPrefix, ignoreConnectionErrors, testPrefix } from '@wmsi/queue/testing';
-import { createChangeEngine, type EngineOutcome } from '../engine.js';
+import { createChangeEngine, ENGINE_PREPARED_STATEMENTS, type EngineOutcome } from '../engine.js';
 
 let intakeSequence = 0;
 
@@ -47,8 +47,10 @@ export async function createChangesTestbed(options: { domain: DomainQueue; table
   // The domain's queue with as many partitions as a worker started with this environment consumes.
   const queue = openDomainQueues(redis, prefix, loadEnv().QUEUE_PARTITIONS)[options.domain];
   const parking = createParkingLot(redis, { prefix, windowMs });
+  // The engine's own pool, set up as a domain worker's (statements prepared per connection).
+  const engineDb = createDb(database.url, { maxConnections: 5, applicationName: 'wmsi-test-engine', preparedStatements: ENGINE_PREPARED_STATEMENTS });
   const engine = createChangeEngine({
-    db: database.db,
+    db: engineDb,
     parking,
     domain: options.domain,
     tables: options.tables ?? topicsOf(options.domain).map((topic) => TOPIC_TABLES[topic]),
@@ -81,6 +83,7 @@ export async function createChangesTestbed(options: { domain: DomainQueue; table
       await queue.close();
       await deleteKeysWithPrefix(redis, prefix).catch(() => 0);
       redis.disconnect();
+      await engineDb.destroy();
       await database.drop();
     },
   };
