@@ -1,7 +1,7 @@
 import { toChangeEvent, type ChangeEvent } from '@wmsi/change-feed';
 import type { Topic } from '@wmsi/contracts';
 import { documentKeyOf, documentKeyValues, type Database, type TopicTables } from '@wmsi/db';
-import { documentLockId, lockDocuments, markAndReadState, markKey, writeBatch, type HistoryRow, type TopicRead } from './batch-sql.js';
+import { documentLockId, inLockedTransaction, markAndReadState, markKey, writeBatch, type HistoryRow, type TopicRead } from './batch-sql.js';
 import { planTopic, type DocumentHistory, type LogEntry, type RecordWrite, type UnitOutcome } from './plan.js';
 import { rowsOf, type WorkUnit } from './work-unit.js';
 
@@ -20,19 +20,16 @@ export interface AppliedBatch {
 }
 
 /**
- * Applies a batch of units in one transaction of four statements, whatever its size:
- * 1. the advisory locks of every document it touches, in one global order;
+ * Applies a batch of units in one transaction of four round trips, whatever its size:
+ * 1. begin, with the advisory locks of every document it touches, in one global order;
  * 2. the units' dedup marks, and the stored state of those documents and their lines;
  * 3. (in memory) newest wins, unit by unit, record by record (see plan.ts);
  * 4. every record's new state, the change log and the history, in one statement.
  */
 export async function applyUnits(db: Database, tablesOf: (topic: string) => TopicTables, units: readonly WorkUnit[]): Promise<AppliedBatch> {
   if (units.length === 0) return { units: [], events: [] };
-  return db.transaction().execute(async (trx) => {
-    await lockDocuments(
-      trx,
-      units.flatMap((unit) => unit.candidates.map((candidate) => documentLockId(tablesOf(unit.topic), candidate.kind === 'live' ? candidate.after : candidate.before))),
-    );
+  const lockIds = units.flatMap((unit) => unit.candidates.map((candidate) => documentLockId(tablesOf(unit.topic), candidate.kind === 'live' ? candidate.after : candidate.before)));
+  return inLockedTransaction(db, lockIds, async (trx) => {
     const { newMarks, state } = await markAndReadState(trx, units.map((unit) => unit.mark), readsOf(tablesOf, units));
 
     // A notification delivered twice in one job has one mark: its first unit takes it.

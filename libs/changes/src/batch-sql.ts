@@ -28,11 +28,28 @@ export function documentLockId(tables: TopicTables, row: Row): bigint {
   return createHash('sha1').update(`${tables.topic}|${documentKeyOf(tables, row)}`).digest().readBigInt64BE(0);
 }
 
-/** Takes the documents' locks in one global order (sorted ids), so concurrent batches never deadlock. */
-export async function lockDocuments(trx: Executor, lockIds: readonly bigint[]): Promise<void> {
+/**
+ * Runs `work` in a transaction that opens with the documents' locks, taken in one global order
+ * (sorted ids) so concurrent batches never deadlock. `begin` and the locks travel as one simple
+ * query, a round trip fewer per job than a transaction that begins and then locks: on this kind of
+ * machine each round trip costs the worker and PostgreSQL a loopback write and a wake-up each. The
+ * ids are 64-bit integers this process computed (documentLockId), so they are written into the text.
+ */
+export async function inLockedTransaction<T>(db: Database, lockIds: readonly bigint[], work: (trx: Executor) => Promise<T>): Promise<T> {
   const sorted = [...new Set(lockIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (sorted.length === 0) return;
-  await sql`select count(pg_advisory_xact_lock(id)) from (select unnest(${sorted.map(String)}::bigint[]) as id order by 1) as ids`.execute(trx);
+  const locks = sorted.length === 0 ? '' : `; select count(pg_advisory_xact_lock(id)) from (select unnest('{${sorted.join(',')}}'::bigint[]) as id order by 1) as ids`;
+  return db.connection().execute(async (connection) => {
+    try {
+      await sql.raw(`begin${locks}`).execute(connection);
+      const result = await work(connection);
+      await sql`commit`.execute(connection);
+      return result;
+    } catch (error) {
+      // Also after a failed commit or begin: a rollback with nothing to roll back only warns.
+      await sql`rollback`.execute(connection).catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 /** What one topic's batch needs to read: the documents (records) and the lines it touches. */

@@ -114,11 +114,10 @@ export async function startDomainWorker(options: DomainWorkerOptions): Promise<D
   };
 }
 
-/** After each commit: the figures, and a wake-up for the API processes' feeds. */
+/** After each commit: a wake-up for the API processes' feeds, and the figures, in one round trip. */
 async function report(deps: WorkerDeps, outcome: EngineOutcome): Promise<void> {
-  await addTallies(deps.redis, deps.prefix, outcome.tallies);
   const last = outcome.events.at(-1);
-  if (last !== undefined) await deps.redis.publish(changesChannel(deps.prefix), last.id);
+  await addTallies(deps.redis, deps.prefix, outcome.tallies, last === undefined ? undefined : { channel: changesChannel(deps.prefix), message: last.id });
 }
 
 async function processJob(deps: WorkerDeps, job: Job<DomainJobData>): Promise<void> {

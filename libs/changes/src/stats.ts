@@ -6,11 +6,18 @@ import type { TopicTally } from './engine.js';
 
 /**
  * Adds a batch's figures to every topic's totals in Redis, in one round trip (read by /metrics and
- * `sync.status` through @wmsi/change-feed's readAllTopicStats).
+ * `sync.status` through @wmsi/change-feed's readAllTopicStats), with `publish` in the same round
+ * trip when given (PUBLISH names no key, so it may join the transaction on Redis Cluster too).
  */
-export async function addTallies(redis: Redis, prefix: string, tallies: ReadonlyMap<Topic, TopicTally>): Promise<void> {
-  if (tallies.size === 0) return;
+export async function addTallies(
+  redis: Redis,
+  prefix: string,
+  tallies: ReadonlyMap<Topic, TopicTally>,
+  publish?: { channel: string; message: string },
+): Promise<void> {
+  if (tallies.size === 0 && publish === undefined) return;
   const pipeline = redis.multi();
+  if (publish !== undefined) pipeline.publish(publish.channel, publish.message);
   for (const [topic, tally] of tallies) {
     const key = statsKey(prefix, topic);
     for (const name of COUNT_NAMES) if (tally[name] !== 0) pipeline.hincrby(key, name, tally[name]);
