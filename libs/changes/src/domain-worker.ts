@@ -5,6 +5,7 @@ import { createNotificationReader, loadColumnMapping, topicsOf, type Topic } fro
 import { createDb, TOPIC_TABLES } from '@wmsi/db';
 import { createParkingLot, type EndedWindow, type ParkingLot } from '@wmsi/pairing';
 import {
+  checkPartitionCount,
   connectForBackgroundWork,
   isWindowEnded,
   notificationJobOptions,
@@ -69,6 +70,10 @@ export async function startDomainWorker(options: DomainWorkerOptions): Promise<D
   const { domain, env, logger } = options;
   const onRedisError = (error: Error) => logger.warn({ err: error }, 'Redis connection error');
   const redis = connectForBackgroundWork(env.REDIS_URL, onRedisError);
+  await checkPartitionCount(redis, env.REDIS_PREFIX, domain, env.QUEUE_PARTITIONS).catch((error: unknown) => {
+    redis.disconnect();
+    throw error;
+  });
   const db = createDb(env.DATABASE_URL, { applicationName: `wmsi-worker-${domain}`, maxConnections: env.QUEUE_PARTITIONS + 2, preparedStatements: ENGINE_PREPARED_STATEMENTS });
   const queue = openDomainQueues(redis, env.REDIS_PREFIX, env.QUEUE_PARTITIONS)[domain];
   queue.on('error', onRedisError);

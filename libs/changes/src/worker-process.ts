@@ -1,5 +1,5 @@
 import { loadEnv, loggerOptions } from '@wmsi/config';
-import type { DomainQueue } from '@wmsi/queue';
+import { PartitionCountError, type DomainQueue } from '@wmsi/queue';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { startDomainWorker } from './domain-worker.js';
@@ -11,7 +11,16 @@ import { startDomainWorker } from './domain-worker.js';
 export async function runDomainWorkerProcess(domain: DomainQueue): Promise<void> {
   const env = loadEnv();
   const logger = pino({ name: `worker-${domain}`, ...loggerOptions(env.LOG_LEVEL) });
-  const running = await startDomainWorker({ domain, env, logger });
+  let running;
+  try {
+    running = await startDomainWorker({ domain, env, logger });
+  } catch (error) {
+    // A configuration the queues cannot run with: say what to do, without a stack.
+    if (!(error instanceof PartitionCountError)) throw error;
+    logger.fatal(error.message);
+    process.exitCode = 1;
+    return;
+  }
   closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'stopping after an unexpected error');
     else logger.info(`${signal}: finishing the jobs in hand`);

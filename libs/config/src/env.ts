@@ -38,7 +38,7 @@ export const envSchema = z.object({
    * partition applies one job at a time across all worker processes, so this is how many jobs of a
    * domain run at once. Every process must use the same value; change it while the queues are empty.
    */
-  QUEUE_PARTITIONS: z.coerce.number().int().min(1).max(64).default(4),
+  QUEUE_PARTITIONS: z.coerce.number().int().min(1).max(64).default(2),
   /**
    * How long a worker may go silent before its jobs are taken over: BullMQ's lock duration. A worker
    * that crashed mid-job has its job retried by another after about this long.

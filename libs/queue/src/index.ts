@@ -18,5 +18,5 @@ export {
   type DomainJobData,
   type WindowEndedJobData,
 } from './queues.js';
-export { INTAKE_DISPATCH_GROUP, intakeKeys, replayActionKey, retentionStatsKey, statsKey, type IntakeKeys } from './redis-keys.js';
-export { DEFAULT_QUEUE_PARTITIONS, PartitionedQueue, partitionOf } from './partitioned-queue.js';
+export { INTAKE_DISPATCH_GROUP, intakeKeys, partitionCountsKey, replayActionKey, retentionStatsKey, statsKey, type IntakeKeys } from './redis-keys.js';
+export { checkPartitionCount, DEFAULT_QUEUE_PARTITIONS, PartitionCountError, PartitionedQueue, partitionOf } from './partitioned-queue.js';

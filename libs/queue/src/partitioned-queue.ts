@@ -1,5 +1,7 @@
 import { Queue, type ConnectionOptions, type Job, type JobsOptions, type JobType } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { DomainJobData } from './queues.js';
+import { partitionCountsKey } from './redis-keys.js';
 
 // A domain's queue is several BullMQ queues, its partitions. The notifications of one document are
 // routed to one partition (by a hash of the document key), and each partition runs one job at a
@@ -7,8 +9,45 @@ import type { DomainJobData } from './queues.js';
 // in the order they came, different documents' in parallel, and concurrent jobs never wait on each
 // other's rows. Everything that reads or moves jobs sees the partitions as one queue through this.
 
-/** How many partitions a domain's queue has unless QUEUE_PARTITIONS says otherwise. */
-export const DEFAULT_QUEUE_PARTITIONS = 4;
+/**
+ * How many partitions a domain's queue has unless QUEUE_PARTITIONS says otherwise. Two: on the
+ * 2-core machine of the benchmark, 2 partitions per domain (8 transactions at once) made jobs of
+ * more notifications than 4 and halved the latency at 500/s (see the README's "Scaling out").
+ */
+export const DEFAULT_QUEUE_PARTITIONS = 2;
+
+/** The default before 2026-11-30: a deployment that never recorded its count may hold jobs up to it. */
+const EARLIER_DEFAULT_PARTITIONS = 4;
+
+/** QUEUE_PARTITIONS is lower than before while the partitions beyond it still hold jobs. */
+export class PartitionCountError extends Error {
+  readonly code = 'QUEUE_PARTITIONS_LOWERED';
+}
+
+/**
+ * Before a domain's workers start: a lower QUEUE_PARTITIONS than the one they last ran with would
+ * leave the jobs of the partitions beyond it (waiting, delayed or dead-lettered) with no worker and
+ * out of sight of replay. Refuses, saying how many and what to do; else records the count.
+ */
+export async function checkPartitionCount(redis: Redis, prefix: string, domain: string, count: number): Promise<void> {
+  const key = partitionCountsKey(prefix);
+  const recorded = await redis.hget(key, domain);
+  const before = recorded === null ? EARLIER_DEFAULT_PARTITIONS : Number(recorded);
+  let left = 0;
+  for (let partition = count; partition < before; partition++) {
+    const queue = new Queue(partitionName(domain, partition), { connection: redis, prefix });
+    const counts = await queue.getJobCounts('waiting', 'prioritized', 'paused', 'active', 'delayed', 'waiting-children', 'failed');
+    await queue.close();
+    left += Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+  if (left > 0) {
+    throw new PartitionCountError(
+      `QUEUE_PARTITIONS is ${count}, but partitions ${count} to ${before - 1} of the ${domain} queue still hold ${left} jobs ` +
+        `(waiting, delayed or dead-lettered): run with QUEUE_PARTITIONS=${before} until they are applied and its dead letters replayed or discarded, then lower it`,
+    );
+  }
+  await redis.hset(key, domain, String(count));
+}
 
 /** One partition's BullMQ queue name; the braces make it the Redis Cluster hash tag (one slot each). */
 export function partitionName(domain: string, partition: number): string {

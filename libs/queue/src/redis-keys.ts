@@ -39,3 +39,8 @@ export function retentionStatsKey(prefix: string): string {
 export function replayActionKey(prefix: string, actionId: string): string {
   return `${prefix}:{console}:replay-action:${actionId}`;
 }
+
+/** The QUEUE_PARTITIONS each domain's workers last started with (a hash: domain -> count). */
+export function partitionCountsKey(prefix: string): string {
+  return `${prefix}:{queue-partitions}`;
+}

@@ -1,3 +1,4 @@
+import { loadEnv } from '@wmsi/config';
 import { allQueueNames } from '@wmsi/queue';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -10,7 +11,10 @@ export function pipelineQueueNames(partitions?: number): string[] {
   return allQueueNames(partitions);
 }
 
-/** Every pipeline queue, opened on one connection for reading (close them before the connection). */
+/**
+ * Every pipeline queue, opened on one connection for reading (close them before the connection):
+ * the partitions of this environment's QUEUE_PARTITIONS, which the stacks the bench starts inherit.
+ */
 export function openPipelineQueues(redis: Redis, prefix: string): Queue[] {
-  return pipelineQueueNames().map((name) => new Queue(name, { connection: redis, prefix }));
+  return pipelineQueueNames(loadEnv().QUEUE_PARTITIONS).map((name) => new Queue(name, { connection: redis, prefix }));
 }
