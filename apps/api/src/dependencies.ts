@@ -19,7 +19,7 @@ export interface ApiConnectionSettings {
 /** Opens what the API's procedures use; `close()` releases all of it. */
 export async function openApiDependencies(settings: ApiConnectionSettings): Promise<{ deps: ApiDeps; close(): Promise<void> }> {
   const { prefix, onError } = settings;
-  const db = createDb(settings.databaseUrl, { applicationName: 'wmsi-api', preparedStatements: 100 });
+  const db = createDb(settings.databaseUrl, { applicationName: 'wmsi-api' });
   // Queries fail fast while Redis is away (the caller sees an error, not a hang).
   const redis = connectForRequests(settings.redisUrl, onError('Redis (requests)'));
   const background = connectForBackgroundWork(settings.redisUrl, onError('Redis (queues)'));
