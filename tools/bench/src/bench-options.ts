@@ -15,6 +15,11 @@ export interface BenchOptions {
   steps: number[];
   stepDuration: number;
   intakeSeconds: number;
+  /**
+   * Seconds every stream runs at its rate before its measured seconds (0 for none): the first
+   * seconds of a fresh stack and database (JIT, plans, pools, empty tables) are reported apart.
+   */
+  warmUp: number;
   /** Notifications per worker-apply measurement. */
   workerApplyCount: number;
   /** Processes per worker app in every stream's stack (scale-out), e.g. worker-fulfillment=2. */
@@ -24,13 +29,18 @@ export interface BenchOptions {
 
 export const USAGE =
   'usage: npm run bench -- [--rate 1000] [--duration 60] [--latency-steps 100,500] [--latency-duration 60] ' +
-  '[--steps 1500,2000,2500] [--step-duration 60] [--intake-seconds 10] [--worker-apply-count 300] ' +
+  '[--steps 1500,2000,2500] [--step-duration 60] [--warm-up 10] [--intake-seconds 10] [--worker-apply-count 300] ' +
   '[--replicas worker-fulfillment=2,worker-receiving=2] ' +
   `[--phases ${PHASES.join(',')}]`;
 
 const positive = (name: string, text: string | undefined) => {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${JSON.stringify(text)}`);
+  return n;
+};
+const notNegative = (name: string, text: string | undefined) => {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be 0 or more, not ${JSON.stringify(text)}`);
   return n;
 };
 const rates = (name: string, text: string | undefined) =>
@@ -64,6 +74,7 @@ export function readBenchOptions(args: string[]): BenchOptions {
       steps: { type: 'string', default: '1500,2000,2500' },
       'step-duration': { type: 'string', default: '60' },
       'intake-seconds': { type: 'string', default: '10' },
+      'warm-up': { type: 'string', default: '10' },
       'worker-apply-count': { type: 'string', default: '300' },
       replicas: { type: 'string', default: '' },
       phases: { type: 'string', default: PHASES.join(',') },
@@ -80,6 +91,7 @@ export function readBenchOptions(args: string[]): BenchOptions {
     steps: rates('steps', values.steps),
     stepDuration: positive('step-duration', values['step-duration']),
     intakeSeconds: positive('intake-seconds', values['intake-seconds']),
+    warmUp: notNegative('warm-up', values['warm-up']),
     workerApplyCount: Math.round(positive('worker-apply-count', values['worker-apply-count'])),
     replicas: replicasOf(values.replicas),
     phases: PHASES.filter((p) => phases.includes(p)),

@@ -19,6 +19,8 @@ export interface BenchEnv {
   nodeFlags: string[];
   /** Processes per worker app in every stream's stack. */
   replicas?: Partial<Record<WorkerApp, number>>;
+  /** Seconds every stream runs before its measured seconds (--warm-up). */
+  warmUpSeconds?: number;
 }
 
 /** One `npm run bench`: its options, its report as measured so far, and where that is written. */
@@ -66,6 +68,7 @@ export function createBenchRun(options: BenchOptions, settings: { databaseUrl: s
     redisUrl: settings.redisUrl,
     nodeFlags: settings.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`],
     replicas: options.replicas,
+    warmUpSeconds: options.warmUp,
     options,
     report,
     folder: settings.folder,

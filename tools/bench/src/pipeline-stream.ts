@@ -11,7 +11,11 @@ import { openPipelineQueues } from './queues.js';
 /** One steady stream through the whole pipeline, as measured (everything here is JSON). */
 export interface StreamSummary {
   rate: number;
+  /** The measured seconds, after `warmUpSeconds` at the same rate; every figure but the timeline and `warmUp` is of them. */
   seconds: number;
+  warmUpSeconds: number;
+  /** The warm-up's own latency (the first seconds of a fresh stack), when there was one. */
+  warmUp?: { events: number; p50Ms: number; p99Ms: number; maxMs: number };
   /** Notifications the gateway acknowledged while the simulator was sending, per second of sending. */
   achievedRate: number;
   notifications: number;
@@ -19,7 +23,7 @@ export interface StreamSummary {
   /** Replies other than 202, by status ('network' for no answer): each was resent. */
   resent: Record<string, number>;
   gaveUp: number;
-  /** Seconds from the first request to the last 202 (late and duplicate deliveries included). */
+  /** Seconds from the start of the measured seconds to the last 202 (late and duplicate deliveries included). */
   sendingSeconds: number;
   /** Change events (removals excluded) matched to the 202 of their notification. */
   events: number;
@@ -45,6 +49,8 @@ export interface StreamOptions {
   prefix: string;
   rate: number;
   seconds: number;
+  /** Seconds sent at `rate` before the measured `seconds`, reported apart (0: none). */
+  warmUpSeconds?: number;
   /** Subscribing and sending (every request accepted) must be over by then. */
   sendDeadlineMs: number;
   /** How long the pipeline may take to settle after the last 202 (the oracle needs it settled). */
@@ -83,6 +89,7 @@ function backlogReader(redisUrl: string, prefix: string) {
  */
 export async function runStream(options: StreamOptions): Promise<{ summary: StreamSummary; oracle: Oracle; samples: StreamSamples; cpu?: CpuShare }> {
   const { rate, seconds } = options;
+  const warmUpSeconds = options.warmUpSeconds ?? 0;
   const deadline = Date.now() + options.sendDeadlineMs;
   const remaining = () => Math.max(1_000, deadline - Date.now());
   const matcher = latencyMatcher(() => performance.now());
@@ -119,19 +126,20 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
     const backlogs: number[] = [];
     await options.cpu?.start();
     matcher.start();
-    const windowEnd = seconds * 1000;
+    const windowStart = warmUpSeconds * 1000;
+    const windowEnd = (warmUpSeconds + seconds) * 1000;
     let lastAccepted = 0;
     const run = await withDeadline(
       runSimulation({
         gatewayUrl: options.gatewayUrl,
         keys: options.keys,
         rate,
-        durationMs: seconds * 1000,
+        durationMs: windowEnd,
         delivery: { split: 0.2, duplicates: 0.05, reorder: 0.05 },
         signal: sending.signal,
         onAccepted: (request, at) => {
           lastAccepted = Math.max(lastAccepted, matcher.elapsedMs(at));
-          if (matcher.elapsedMs(at) <= windowEnd) acceptedInWindow.add(request.transaction.id);
+          if (matcher.elapsedMs(at) >= windowStart && matcher.elapsedMs(at) <= windowEnd) acceptedInWindow.add(request.transaction.id);
           if (request.carriesInserted) matcher.accepted(`${request.transaction.topic}|${request.transaction.timeStamp}`, at);
         },
         onSecond: async () => {
@@ -140,7 +148,7 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
         },
       }),
       remaining(),
-      `sending ${rate}/s for ${seconds} s (every request accepted)`,
+      `sending ${rate}/s for ${warmUpSeconds + seconds} s (every request accepted)`,
     );
     const cpu = await options.cpu?.stop();
     const drainStarted = performance.now();
@@ -156,12 +164,20 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
     // The last events of the drain are still on their way to the subscriber.
     await new Promise((resolve) => setTimeout(resolve, 500));
 
-    const { latencies } = matcher.samples;
+    // The figures are of the measured seconds: events whose 202 came after the warm-up.
+    const all = matcher.samples.latencies;
+    const latencies = all.filter((l) => l.acceptedAtMs >= windowStart);
+    const warmUp = all.filter((l) => l.acceptedAtMs < windowStart).map((l) => l.ms).sort((a, b) => a - b);
     const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
-    const third = Math.max(1, Math.floor(backlogs.length / 3));
+    const measuredBacklogs = backlogs.slice(warmUpSeconds);
+    const third = Math.max(1, Math.floor(measuredBacklogs.length / 3));
     const summary: StreamSummary = {
       rate,
       seconds,
+      warmUpSeconds,
+      ...(warmUp.length > 0
+        ? { warmUp: { events: warmUp.length, p50Ms: round1(percentile(warmUp, 50)), p99Ms: round1(percentile(warmUp, 99)), maxMs: round1(warmUp[warmUp.length - 1] ?? NaN) } }
+        : {}),
       // Not run.transactions / run.seconds: run.seconds includes the late and duplicate deliveries
       // (up to ~10 s after the last transaction), which would fail every short run.
       achievedRate: round1(acceptedInWindow.size / seconds),
@@ -169,20 +185,21 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
       requests: run.stats.accepted,
       resent: run.stats.refused,
       gaveUp: run.stats.gaveUp,
-      sendingSeconds: round1(lastAccepted / 1000),
+      sendingSeconds: round1((lastAccepted - windowStart) / 1000),
       events: latencies.length,
       p50Ms: round1(percentile(sorted, 50)),
       p90Ms: round1(percentile(sorted, 90)),
       p99Ms: round1(percentile(sorted, 99)),
       maxMs: round1(sorted[sorted.length - 1] ?? NaN),
-      backlogFirstThird: Math.round(average(backlogs.slice(0, third))),
-      backlogLastThird: Math.round(average(backlogs.slice(-third))),
+      backlogFirstThird: Math.round(average(measuredBacklogs.slice(0, third))),
+      backlogLastThird: Math.round(average(measuredBacklogs.slice(-third))),
       drainSeconds,
       ...(settleError !== undefined ? { settleError } : {}),
       ...(subscriptionError !== undefined ? { subscriptionError } : {}),
-      timeline: timelineOf(latencies, backlogs),
+      timeline: timelineOf(all, backlogs),
     };
-    return { summary, oracle: run.oracle, samples: matcher.samples, ...(cpu !== undefined ? { cpu } : {}) };
+    const samples = { ...matcher.samples, latencies };
+    return { summary, oracle: run.oracle, samples, ...(cpu !== undefined ? { cpu } : {}) };
   } finally {
     sending.abort();
     subscription.unsubscribe();

@@ -52,6 +52,12 @@ describe('the command line', () => {
     expect(readBenchOptions([])).toMatchObject({ rate: 1000, duration: 60, latencySteps: [100, 500], steps: [1500, 2000, 2500], phases: ['intake', 'worker-apply', 'latency', 'e2e', 'steps'] });
   });
 
+  it('warms every stream up for 10 s by default; 0 turns it off, a negative figure is refused', () => {
+    expect(readBenchOptions([]).warmUp).toBe(10);
+    expect(readBenchOptions(['--warm-up', '0']).warmUp).toBe(0);
+    expect(() => readBenchOptions(['--warm-up=-5'])).toThrow(/--warm-up must be 0 or more/);
+  });
+
   it('refuses an unknown phase', () => {
     expect(() => readBenchOptions(['--phases', 'e2e,warp'])).toThrow(/not warp/);
   });

@@ -32,9 +32,9 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     statusLine(report),
     '',
-    `${report.machine.cpus} CPUs (${report.machine.cpu ?? 'unknown'}), Node ${report.machine.node}; every app its own process, as \`npm start\` runs them; every stream on a database and stack of its own. ` +
+    `${report.machine.cpus} CPUs (${report.machine.cpu ?? 'unknown'}), Node ${report.machine.node}; every app its own process, as \`npm start\` runs them; every stream on a database and stack of its own, its figures of the seconds after its warm-up at the same rate. ` +
       `Run with \`--rate ${o.rate} --duration ${o.duration} --latency-steps ${o.latencySteps.join(',')} --latency-duration ${o.latencyDuration} --steps ${o.steps.join(',')} ` +
-      `--step-duration ${o.stepDuration} --intake-seconds ${o.intakeSeconds} --worker-apply-count ${o.workerApplyCount} --phases ${o.phases.join(',')}` +
+      `--step-duration ${o.stepDuration} --warm-up ${o.warmUp} --intake-seconds ${o.intakeSeconds} --worker-apply-count ${o.workerApplyCount} --phases ${o.phases.join(',')}` +
       `${Object.keys(o.replicas).length > 0 ? ` --replicas ${Object.entries(o.replicas).map(([app, n]) => `${app}=${n}`).join(',')}` : ''}\`.`,
     '',
     '## Targets (issue 12)',

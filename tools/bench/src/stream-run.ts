@@ -70,7 +70,8 @@ export async function measureStream(env: BenchEnv, options: { rate: number; seco
       prefix: fresh.prefix,
       rate: options.rate,
       seconds: options.seconds,
-      sendDeadlineMs: options.seconds * 1000 + SENDING_SLACK_MS,
+      warmUpSeconds: env.warmUpSeconds ?? 0,
+      sendDeadlineMs: (options.seconds + (env.warmUpSeconds ?? 0)) * 1000 + SENDING_SLACK_MS,
       drainDeadlineMs: DRAIN_MS,
       cpu: cpuMeter(await streamProcesses(fresh)),
     });

@@ -35,7 +35,8 @@ export function latencyTarget(report: BenchReport, target: { rate: number; p99Ms
 
 export function latencySection(report: BenchReport): string[] {
   const latency = report.latency;
-  const title = `## Latency at fixed rates (${report.options.latencyDuration} s each, a fresh database and stack each)`;
+  const warm = report.options.warmUp > 0 ? ` after ${report.options.warmUp} s of warm-up at the same rate` : '';
+  const title = `## Latency at fixed rates (${report.options.latencyDuration} s each${warm}, a fresh database and stack each)`;
   if (!measured(latency)) return gapSection(title, latency, report.status);
   const targetOf = (rate: number) => TARGETS.p99AtRate.find((t) => t.rate === rate);
   return [
@@ -46,7 +47,10 @@ export function latencySection(report: BenchReport): string[] {
     '',
     ...latency.steps.flatMap((step) => {
       const target = targetOf(step.rate);
-      return target === undefined || step.run === undefined ? [] : [`- ${num(step.rate)}/s: p99 ${ms(step.run.summary.p99Ms)} against a target of ${ms(target.p99Ms)}.`];
+      if (target === undefined || step.run === undefined) return [];
+      const cold = step.run.summary.warmUp;
+      const warmUp = cold === undefined ? '' : ` During the warm-up (the stack's first ${step.run.summary.warmUpSeconds} s): p50 ${ms(cold.p50Ms)}, p99 ${ms(cold.p99Ms)}, max ${ms(cold.maxMs)} over ${num(cold.events, 0)} events.`;
+      return [`- ${num(step.rate)}/s: p99 ${ms(step.run.summary.p99Ms)} against a target of ${ms(target.p99Ms)}.${warmUp}`];
     }),
     '',
     SUSTAINED_RULE,

@@ -12,7 +12,7 @@ export async function measureRateStep(run: BenchRun, options: { rate: number; se
   const { rate, seconds, name } = options;
   run.running(`${name}: ${num(rate)}/s for ${seconds} s on a fresh database and stack`);
   try {
-    return { rate, seconds, run: await withDeadline(measureStream(run, options), streamDeadlineMs(seconds), name) };
+    return { rate, seconds, run: await withDeadline(measureStream(run, options), streamDeadlineMs(seconds + (run.warmUpSeconds ?? 0)), name) };
   } catch (error) {
     // Whatever of it still runs (a stack, a database) goes before the next step starts.
     await run.cleanUp();
