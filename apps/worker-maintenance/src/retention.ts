@@ -1,7 +1,6 @@
 import { pruneChangeLog, pruneDocumentHistory, type RetentionRun } from '@wmsi/change-feed';
 import type { Env } from '@wmsi/config';
-import { deleteInBatches, pruneQuarantine, type Database } from '@wmsi/db';
-import { sql } from 'kysely';
+import { deleteOlderThan, pruneQuarantine, type Database } from '@wmsi/db';
 
 /** How long each kind of row is kept, in days (see the README's Retention section). */
 export interface RetentionSettings {
@@ -30,18 +29,7 @@ export function retentionSettings(
  * days Acumatica resends (2, SM502000) it has nothing left to catch.
  */
 export async function pruneProcessedMarks(db: Database, { retentionDays, batchSize = 5_000 }: { retentionDays: number; batchSize?: number }): Promise<number> {
-  return deleteInBatches(
-    db,
-    batchSize,
-    sql<{ deleted: string }>`
-    with doomed as (
-      select query, notification_id, rows_digest from processed_notifications
-      where processed_at < now() - make_interval(days => ${retentionDays}) order by processed_at limit ${batchSize}),
-    gone as (
-      delete from processed_notifications p using doomed d
-      where (p.query, p.notification_id, p.rows_digest) = (d.query, d.notification_id, d.rows_digest) returning 1)
-    select count(*)::text as deleted from gone`,
-  );
+  return deleteOlderThan(db, { table: 'processed_notifications', key: ['query', 'notification_id', 'rows_digest'], agesBy: 'processed_at' }, { retentionDays, batchSize });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { deleteInBatches, type Database } from '@wmsi/db';
+import { deleteInBatches, deleteOlderThan, type Database } from '@wmsi/db';
 import { sql } from 'kysely';
 
 /**
@@ -31,12 +31,5 @@ export async function pruneChangeLog(db: Database, { retentionDays, batchSize = 
 
 /** Deletes the decision history of documents older than `retentionDays`, a batch at a time. */
 export async function pruneDocumentHistory(db: Database, { retentionDays, batchSize = 5_000 }: { retentionDays: number; batchSize?: number }): Promise<number> {
-  return deleteInBatches(
-    db,
-    batchSize,
-    sql<{ deleted: string }>`
-    with doomed as (select id from document_history where decided_at < now() - make_interval(days => ${retentionDays}) order by id limit ${batchSize}),
-    gone as (delete from document_history h using doomed d where h.id = d.id returning 1)
-    select count(*)::text as deleted from gone`,
-  );
+  return deleteOlderThan(db, { table: 'document_history', key: ['id'], agesBy: 'decided_at' }, { retentionDays, batchSize });
 }

@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 
 /**
  * Runs one delete statement again and again until a run deletes fewer than `batchSize` rows: each
@@ -13,4 +13,32 @@ export async function deleteInBatches(db: Kysely<any>, batchSize: number, statem
     deleted += count;
     if (count < batchSize) return deleted;
   }
+}
+
+/** A table pruned by age: its key columns, and the time column (indexed) its rows age by. */
+export interface AgedTable {
+  table: string;
+  key: readonly string[];
+  agesBy: string;
+}
+
+/**
+ * Deletes the rows of `table` whose `agesBy` time is more than `retentionDays` old, oldest first, a
+ * batch per statement (deleteInBatches). Table and column names come from code, never from a
+ * request. Returns how many rows were deleted.
+ */
+export function deleteOlderThan(db: Kysely<any>, { table, key, agesBy }: AgedTable, { retentionDays, batchSize }: { retentionDays: number; batchSize: number }): Promise<number> {
+  const keys = sql.join(key.map((column) => sql.id(column)));
+  const sameRow = sql.join(
+    key.map((column) => sql`t.${sql.id(column)} = d.${sql.id(column)}`),
+    sql` and `,
+  );
+  return deleteInBatches(
+    db,
+    batchSize,
+    sql<{ deleted: string }>`
+    with doomed as (select ${keys} from ${sql.id(table)} where ${sql.id(agesBy)} < now() - make_interval(days => ${retentionDays}) order by ${sql.id(agesBy)} limit ${batchSize}),
+    gone as (delete from ${sql.id(table)} t using doomed d where ${sameRow} returning 1)
+    select count(*)::text as deleted from gone`,
+  );
 }

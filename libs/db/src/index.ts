@@ -8,7 +8,7 @@ export {
   withDefaultUser,
   type Database,
 } from './client.js';
-export { deleteInBatches } from './batch-delete.js';
+export { deleteInBatches, deleteOlderThan } from './batch-delete.js';
 export { DbError, MigrationError, type DbErrorCode } from './errors.js';
 export type * from './generated/db.js';
 export { migrateToLatest } from './migrate.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
-import { deleteInBatches } from './batch-delete.js';
+import { deleteOlderThan } from './batch-delete.js';
 import type { DB, Quarantine } from './generated/db.js';
 
 /** Known reasons; later kinds of bad input add their own without a migration. */
@@ -100,14 +100,7 @@ export async function quarantineBody(db: Kysely<DB>, body: NewQuarantinedBody): 
  * no lock is held for long. Returns how many rows were deleted.
  */
 export async function pruneQuarantine(db: Kysely<DB>, { retentionDays, batchSize = 1_000 }: { retentionDays: number; batchSize?: number }): Promise<number> {
-  return deleteInBatches(
-    db,
-    batchSize,
-    sql<{ deleted: string }>`
-    with doomed as (select id from quarantine where last_seen_at < now() - make_interval(days => ${retentionDays}) order by last_seen_at limit ${batchSize}),
-    gone as (delete from quarantine q using doomed d where q.id = d.id returning 1)
-    select count(*)::text as deleted from gone`,
-  );
+  return deleteOlderThan(db, { table: 'quarantine', key: ['id'], agesBy: 'last_seen_at' }, { retentionDays, batchSize });
 }
 
 /** Which quarantined bodies a listing or a replay of a set is about. */
