@@ -11,6 +11,7 @@ export {
   openDomainQueues,
   queueName,
   allQueueNames,
+  queueNamesInUse,
   type DomainQueue,
   type AcceptedNotification,
   type DomainQueues,

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectForBackgroundWork } from './connections.js';
 import { checkPartitionCount, PartitionCountError } from './partitioned-queue.js';
-import { openDomainQueues } from './queues.js';
+import { openDomainQueues, queueNamesInUse } from './queues.js';
 import { partitionCountsKey } from './redis-keys.js';
 import { deleteKeysWithPrefix, ignoreConnectionErrors, testPrefix } from './testing/index.js';
 
@@ -27,6 +27,11 @@ describe('checkPartitionCount', () => {
     expect(await redis.hget(partitionCountsKey(prefix), 'items')).toBe('2');
     await checkPartitionCount(redis, prefix, 'items', 8);
     expect(await redis.hget(partitionCountsKey(prefix), 'items')).toBe('8');
+    // What reads every queue in use (the simulator's settle check, the bench) sees the 8.
+    const names = await queueNamesInUse(redis, prefix);
+    expect(names).toContain('{items-7}');
+    expect(names).toContain('{receiving-7}');
+    expect(names).not.toContain('{items-8}');
   });
 
   it('refuses a lower count while the partitions beyond it hold jobs, naming the count to run with; lets it start once they are gone', async () => {

@@ -1,5 +1,7 @@
 import type { ConnectionOptions, JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { DEFAULT_QUEUE_PARTITIONS, PartitionedQueue, partitionName } from './partitioned-queue.js';
+import { partitionCountsKey } from './redis-keys.js';
 
 /** One BullMQ queue per domain worker; the topic is the job name. */
 export const DOMAIN_QUEUES = ['receiving', 'fulfillment', 'items', 'adjustments'] as const;
@@ -17,6 +19,15 @@ export function queueName(domain: DomainQueue, partition = 0): string {
 /** Every partition's queue name of every domain (for tools that read BullMQ's records directly). */
 export function allQueueNames(partitions = DEFAULT_QUEUE_PARTITIONS): string[] {
   return DOMAIN_QUEUES.flatMap((domain) => Array.from({ length: partitions }, (_, i) => queueName(domain, i)));
+}
+
+/**
+ * Every queue name this installation's workers read: the partitions of the largest count a domain's
+ * workers started with (checkPartitionCount records it), and at least the default's.
+ */
+export async function queueNamesInUse(redis: Redis, prefix: string): Promise<string[]> {
+  const recorded = Object.values(await redis.hgetall(partitionCountsKey(prefix))).map(Number);
+  return allQueueNames(Math.max(DEFAULT_QUEUE_PARTITIONS, ...recorded));
 }
 
 /** An accepted notification, as the intake stored it. */

@@ -2,7 +2,7 @@ import { DOMAINS, TOPICS, type Topic } from '@wmsi/contracts';
 import type { Database } from '@wmsi/db';
 import { issueApiKey } from '@wmsi/intake';
 import { deadlinesKey } from '@wmsi/pairing';
-import { allQueueNames, connectForBackgroundWork, DEFAULT_QUEUE_PARTITIONS, intakeKeys, partitionCountsKey, statsKey } from '@wmsi/queue';
+import { connectForBackgroundWork, intakeKeys, queueNamesInUse, statsKey } from '@wmsi/queue';
 import { issueToken } from '@wmsi/trpc';
 import { Queue } from 'bullmq';
 
@@ -25,9 +25,7 @@ export async function issueCredentials(db: Database, redisUrl: string, prefix: s
  */
 export async function waitUntilSettled(redisUrl: string, prefix: string, timeoutMs = 120_000): Promise<void> {
   const redis = connectForBackgroundWork(redisUrl, () => undefined);
-  // As many partitions as the workers started with (they record it), so QUEUE_PARTITIONS=8 is waited for too.
-  const recorded = Object.values(await redis.hgetall(partitionCountsKey(prefix))).map(Number);
-  const queues = allQueueNames(Math.max(DEFAULT_QUEUE_PARTITIONS, ...recorded)).map((name) => new Queue(name, { connection: redis, prefix }));
+  const queues = (await queueNamesInUse(redis, prefix)).map((name) => new Queue(name, { connection: redis, prefix }));
   try {
     const deadline = Date.now() + timeoutMs;
     let quietSince = 0;

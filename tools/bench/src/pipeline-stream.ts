@@ -2,6 +2,7 @@ import { runSimulation, waitUntilSettled, type Oracle } from '@wmsi/acumatica-si
 import { createWmsClient } from '@wmsi/client';
 import type { Topic } from '@wmsi/contracts';
 import { connectForBackgroundWork, intakeKeys } from '@wmsi/queue';
+import type { Queue } from 'bullmq';
 import type { CpuShare, cpuMeter } from './cpu-share.js';
 import { reasonOf, withDeadline } from './deadline.js';
 import { percentile, round1 } from './percentiles.js';
@@ -64,18 +65,20 @@ const average = (list: number[]) => list.reduce((a, b) => a + b, 0) / Math.max(1
 /** How many notifications wait anywhere in the pipeline: the intake stream and every queue. */
 function backlogReader(redisUrl: string, prefix: string) {
   const redis = connectForBackgroundWork(redisUrl, () => undefined);
-  const queues = openPipelineQueues(redis, prefix);
+  // Opened at the first read: by then the stack's workers have recorded their partitions.
+  let queues: Queue[] | undefined;
   let closed = false;
   return {
     async read(): Promise<number | undefined> {
       if (closed) return undefined;
+      queues ??= await openPipelineQueues(redis, prefix);
       const intake = await redis.xlen(intakeKeys(prefix).stream);
       const waiting = await Promise.all(queues.map((queue) => queue.getWaitingCount()));
       return intake + waiting.reduce((a, b) => a + b, 0);
     },
     async close() {
       closed = true;
-      await Promise.all(queues.map((queue) => queue.close()));
+      await Promise.all((queues ?? []).map((queue) => queue.close()));
       redis.disconnect();
     },
   };

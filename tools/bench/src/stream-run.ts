@@ -60,6 +60,7 @@ async function streamProcesses(fresh: FreshStack): Promise<ProcessGroups> {
  * time (the rate was far out of reach).
  */
 export async function measureStream(env: BenchEnv, options: { rate: number; seconds: number; name: string }): Promise<StreamRun> {
+  const warmUpSeconds = env.warmUpSeconds ?? 0;
   const { result, end } = await onFreshStack(env, async (fresh) => {
     const { summary, oracle, samples, cpu } = await runStream({
       gatewayUrl: fresh.stack.gatewayUrl,
@@ -70,8 +71,8 @@ export async function measureStream(env: BenchEnv, options: { rate: number; seco
       prefix: fresh.prefix,
       rate: options.rate,
       seconds: options.seconds,
-      warmUpSeconds: env.warmUpSeconds ?? 0,
-      sendDeadlineMs: (options.seconds + (env.warmUpSeconds ?? 0)) * 1000 + SENDING_SLACK_MS,
+      warmUpSeconds,
+      sendDeadlineMs: (options.seconds + warmUpSeconds) * 1000 + SENDING_SLACK_MS,
       drainDeadlineMs: DRAIN_MS,
       cpu: cpuMeter(await streamProcesses(fresh)),
     });

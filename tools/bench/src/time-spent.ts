@@ -69,7 +69,7 @@ type CountedStats = TopicStats;
  */
 export async function readTimeSpent(options: { redisUrl: string; prefix: string; appliedToEventMs: number[] }): Promise<TimeSpent> {
   const redis = connectForBackgroundWork(options.redisUrl, () => undefined);
-  const queues = openPipelineQueues(redis, options.prefix);
+  const queues = await openPipelineQueues(redis, options.prefix);
   try {
     const { completed, jobs } = await sampleCompletedJobs(redis, queues);
     const stats = Object.values(await readAllTopicStats(redis, options.prefix)) as CountedStats[];
