@@ -18,6 +18,13 @@ const byteSize = z
 const port = z.coerce.number().int().min(0).max(65535);
 const httpHeaderName = z.string().trim().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name');
 
+/**
+ * How many partitions a domain's queue has unless QUEUE_PARTITIONS says otherwise. Two: on the
+ * 2-core machine of the benchmark, 2 partitions per domain (8 transactions at once) made jobs of
+ * more notifications than 4 and halved the latency at 500/s (see the README's "Scaling out").
+ */
+export const DEFAULT_QUEUE_PARTITIONS = 2;
+
 export const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://127.0.0.1:5432/wmsi'),
   /** One Redis server, or a Redis Cluster as `redis+cluster://` and one of its nodes. */
@@ -36,9 +43,10 @@ export const envSchema = z.object({
   /**
    * Partitions of each domain's queue: a document's notifications go to one partition, and each
    * partition applies one job at a time across all worker processes, so this is how many jobs of a
-   * domain run at once. Every process must use the same value; change it while the queues are empty.
+   * domain run at once. Every process must use the same value. A worker refuses to start with a
+   * lower value than before while the partitions beyond it still hold jobs.
    */
-  QUEUE_PARTITIONS: z.coerce.number().int().min(1).max(64).default(2),
+  QUEUE_PARTITIONS: z.coerce.number().int().min(1).max(64).default(DEFAULT_QUEUE_PARTITIONS),
   /**
    * How long a worker may go silent before its jobs are taken over: BullMQ's lock duration. A worker
    * that crashed mid-job has its job retried by another after about this long.

@@ -1,3 +1,4 @@
+import { DEFAULT_QUEUE_PARTITIONS } from '@wmsi/config';
 import { Queue, type ConnectionOptions, type Job, type JobsOptions, type JobType } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DomainJobData } from './queues.js';
@@ -9,12 +10,8 @@ import { partitionCountsKey } from './redis-keys.js';
 // in the order they came, different documents' in parallel, and concurrent jobs never wait on each
 // other's rows. Everything that reads or moves jobs sees the partitions as one queue through this.
 
-/**
- * How many partitions a domain's queue has unless QUEUE_PARTITIONS says otherwise. Two: on the
- * 2-core machine of the benchmark, 2 partitions per domain (8 transactions at once) made jobs of
- * more notifications than 4 and halved the latency at 500/s (see the README's "Scaling out").
- */
-export const DEFAULT_QUEUE_PARTITIONS = 2;
+/** How many partitions a domain's queue has unless QUEUE_PARTITIONS says otherwise (defined with it). */
+export { DEFAULT_QUEUE_PARTITIONS };
 
 /** The default before 2026-11-30: a deployment that never recorded its count may hold jobs up to it. */
 const EARLIER_DEFAULT_PARTITIONS = 4;
