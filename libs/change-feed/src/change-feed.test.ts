@@ -1,5 +1,5 @@
 import { loadEnv } from '@wmsi/config';
-import { createTestDatabase, type TestDatabase } from '@wmsi/db/testing';
+import { createTestDatabase, startTcpProxy, type TestDatabase } from '@wmsi/db/testing';
 import { connectForBackgroundWork } from '@wmsi/queue';
 import { deleteKeysWithPrefix, ignoreConnectionErrors, testPrefix } from '@wmsi/queue/testing';
 import type { Redis } from 'ioredis';
@@ -148,6 +148,32 @@ describe('the change log as a cursor (real PostgreSQL, real Redis)', () => {
     abort.abort();
     expect(seen).toEqual(written);
     expect(tail.kept()).toBeLessThanOrEqual(100);
+  });
+
+  it("is woken by the workers' message, also when its Redis connection was still in its handshake at start", async () => {
+    // The API starts its tail on a connection opened a moment before, so the subscription can go out
+    // mid-handshake; with Redis a network's distance away it always does. A poll of a minute: within
+    // this test only the wake-up can move the tail.
+    const redisUrl = new URL(loadEnv().REDIS_URL);
+    const distant = await startTcpProxy(Number(redisUrl.port || 6379), { targetHost: redisUrl.hostname, replyDelayMs: 25 });
+    redisUrl.port = String(distant.port);
+    const late = startChangeTail({ db: database.db, subscriber: connectForBackgroundWork(redisUrl.toString(), ignoreConnectionErrors), prefix, pollMs: 60_000, onError: () => undefined });
+    try {
+      await late.ready;
+      // A connection that lost its handshake to the race reconnects within half a second, and its
+      // 'ready' reads the log once: only a wake-up may move the tail after that.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const before = late.head();
+      const client = await pool.connect();
+      await logRows(client, 1);
+      client.release();
+      await redis.publish(changesChannel(prefix), 'wake');
+      const head = await until(async () => late.head(), (now) => now.seq !== before.seq, 'the wake-up', 5_000).catch(() => before);
+      expect(head.seq).not.toBe(before.seq);
+    } finally {
+      await late.close();
+      await distant.close();
+    }
   });
 
   it('filters by warehouse, and shows a record that left the warehouse to its followers', async () => {

@@ -127,7 +127,7 @@ export function startChangeTail(options: ChangeTailOptions): ChangeTail {
     // Streams start from what is final now; the ring fills from here on.
     head = start.head;
     ringStart = start.head;
-    await subscriber.subscribe(channel);
+    await subscribeWhenReady(subscriber, channel);
     schedule(pollMs);
   })();
 
@@ -171,6 +171,18 @@ export function startChangeTail(options: ChangeTailOptions): ChangeTail {
       subscriber.disconnect();
     },
   };
+}
+
+/**
+ * SUBSCRIBE only on a connection that is ready. ioredis 5.8.2 and later (BullMQ pins 5.11.1) write a
+ * SUBSCRIBE sent while the connection is still in its handshake before their own ready check
+ * (INFO); Redis then refuses the INFO in subscriber mode, and the connection ends up ready but
+ * subscribed to nothing (ioredis issue #2037). The API then saw no wake-up at all and every change
+ * waited for the next poll: 0.55 s at p50 instead of 22 ms, in half of the runs.
+ */
+async function subscribeWhenReady(subscriber: Redis, channel: string): Promise<void> {
+  if (subscriber.status !== 'ready') await new Promise<void>((resolve) => subscriber.once('ready', () => resolve()));
+  await subscriber.subscribe(channel);
 }
 
 /** The index of the first ring entry after `cursor` (binary search: the ring is in log order). */

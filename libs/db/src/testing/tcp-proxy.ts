@@ -9,11 +9,21 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
+export interface TcpProxyOptions {
+  targetHost?: string;
+  /**
+   * Holds the server's replies this long, in order, and hands over what arrived meanwhile in one
+   * write (as a network delivers what queued behind a slow segment): a server a network's distance away.
+   */
+  replyDelayMs?: number;
+}
+
 /**
- * A loopback TCP proxy in front of a real server (PostgreSQL here), so a test can take the server
- * away from one client for a while without stopping it for every other test running beside it.
+ * A loopback TCP proxy in front of a real server (PostgreSQL, Redis), so a test can take the server
+ * away from one client for a while without stopping it for every other test running beside it, or
+ * put it a network's distance away.
  */
-export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
+export async function startTcpProxy(targetPort: number, { targetHost = '127.0.0.1', replyDelayMs = 0 }: TcpProxyOptions = {}): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
@@ -26,7 +36,9 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
         socket.on('close', () => sockets.delete(socket));
         socket.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      if (replyDelayMs > 0) holdReplies(upstream, client, replyDelayMs);
+      else upstream.pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -49,4 +61,17 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     restore: listen,
     close: stop,
   };
+}
+
+function holdReplies(upstream: Socket, client: Socket, delayMs: number): void {
+  let held: Buffer[] = [];
+  upstream.on('data', (chunk: Buffer) => {
+    held.push(chunk);
+    if (held.length > 1) return;
+    setTimeout(() => {
+      const replies = Buffer.concat(held);
+      held = [];
+      client.write(replies);
+    }, delayMs);
+  });
 }
