@@ -1,12 +1,15 @@
 import { createNotificationReader } from '@wmsi/contracts';
 import { purchaseOrderBody, stockItemBody } from '@wmsi/contracts/testing';
-import { INTAKE_DISPATCH_GROUP } from '@wmsi/queue';
+import { INTAKE_DISPATCH_GROUP, type DomainJobData } from '@wmsi/queue';
+import { Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startIntakeDispatcher, type IntakeDispatcher } from './dispatcher.js';
 import { appendToIntake, readIntakeEntries } from './intake-stream.js';
 import { createIntakeTestbed, type IntakeTestbed } from './testing/index.js';
 
 const read = createNotificationReader();
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -20,8 +23,9 @@ describe('intake dispatcher', () => {
   let bed: IntakeTestbed;
   let running: IntakeDispatcher[] = [];
   let errors: unknown[] = [];
-  const start = (consumer: string, claimIdleMs = 30_000) => {
+  const start = (consumer: string, claimIdleMs = 30_000, maxHoldMs?: number) => {
     const dispatcher = startIntakeDispatcher({
+      maxHoldMs,
       redis: bed.background.duplicate(),
       queues: bed.queues,
       keys: bed.keys,
@@ -81,6 +85,52 @@ describe('intake dispatcher', () => {
     const queued = await bed.queued('receiving');
     expect(queued.map((notification) => notification.intakeId).sort()).toEqual([...ids].sort());
     expect(await bed.queues.receiving.count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('gives a busy partition what came meanwhile as one job once its waiting job has started, in the order accepted', async () => {
+    await bed.queues.receiving.obliterate({ force: true });
+    const jobs: string[][] = [];
+    // A worker that takes 300 ms a job; a notification comes every 40 ms.
+    const worker = new Worker<DomainJobData>(
+      bed.queues.receiving.partitions[0]!.name,
+      async (job) => {
+        if ('notifications' in job.data) jobs.push(job.data.notifications.map((notification) => notification.intakeId));
+        await pause(300);
+      },
+      { connection: bed.background.duplicate(), prefix: bed.prefix, concurrency: 1 },
+    );
+    try {
+      start('following-the-load');
+      const ids: string[] = [];
+      for (let i = 0; i < 16; i++) {
+        ids.push(await appendToIntake(bed.redis, bed.keys, 'purchase-orders', purchaseOrderBody({ orderNbr: `BUSY${i}` })));
+        await pause(40);
+      }
+      await until(async () => jobs.flat().length === ids.length);
+      // One job per notification without holding; here the first two go alone (the worker was
+      // idle, then busy with an empty queue), the rest in the jobs that found them waiting.
+      expect(jobs.length).toBeLessThanOrEqual(5);
+      expect(jobs.slice(0, 2).map((job) => job.length)).toEqual([1, 1]);
+      expect(jobs.flat()).toEqual(ids);
+      expect(errors).toEqual([]);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('holds a partition\'s notifications behind a waiting job no longer than maxHoldMs, then queues them as one job', async () => {
+    await bed.queues.receiving.obliterate({ force: true });
+    start('no-worker-running', 30_000, 400);
+    const first = await appendToIntake(bed.redis, bed.keys, 'purchase-orders', purchaseOrderBody({ orderNbr: 'WAIT0' }));
+    await until(async () => (await bed.queued('receiving')).some((notification) => notification.intakeId === first));
+    const later = await Promise.all([1, 2, 3].map((i) => appendToIntake(bed.redis, bed.keys, 'purchase-orders', purchaseOrderBody({ orderNbr: `WAIT${i}` }))));
+    await pause(150);
+    expect(await bed.queues.receiving.count()).toBe(1);
+    expect(await bed.redis.xlen(bed.keys.stream)).toBe(3);
+    await until(async () => (await bed.redis.xlen(bed.keys.stream)) === 0);
+    expect(await bed.queues.receiving.count()).toBe(2);
+    expect((await bed.queued('receiving')).map((notification) => notification.intakeId)).toEqual([first, ...later]);
     expect(errors).toEqual([]);
   });
 
