@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError, ZodRealError } from 'zod';
 import type { Context } from './context.js';
 import { APP_ERROR_CODES, AppError } from './errors.js';
 import { inputProblem } from './inputs.js';
 import type { Role } from './tokens.js';
+import { apiTransformer } from './transformer.js';
 
 /** Names superjson refuses as object keys (prototype pollution): a field sent with one is named `(input).<name>`. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -43,9 +43,10 @@ export function requestIdOf(error: object): string {
   return id;
 }
 
-// The one initTRPC of the backend. superjson carries Dates (appliedAt, removedAt) as Dates.
+// The one initTRPC of the backend. superjson carries Dates (appliedAt, removedAt) as Dates; plain
+// JSON (the change feed) skips its walk (see transformer.ts).
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer: apiTransformer,
   sse: { ping: { enabled: true, intervalMs: 15_000 } },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
