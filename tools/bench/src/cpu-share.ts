@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { round1 } from './percentiles.js';
 
-/** CPU time per process while the simulator sent, as percent of one core (2 cores: up to 200 %). */
+/** CPU time per process while the simulator sent its measured seconds, as percent of one core (2 cores: up to 200 %). */
 export interface CpuShare {
   seconds: number;
   cores: number;

@@ -56,7 +56,7 @@ export interface StreamOptions {
   sendDeadlineMs: number;
   /** How long the pipeline may take to settle after the last 202 (the oracle needs it settled). */
   drainDeadlineMs: number;
-  /** Measures where the CPU went while the simulator sent. */
+  /** Measures where the CPU went while the simulator sent its measured seconds (after the warm-up). */
   cpu?: ReturnType<typeof cpuMeter>;
 }
 
@@ -90,7 +90,10 @@ function backlogReader(redisUrl: string, prefix: string) {
  * DeadlineError when the subscription or the sending does not finish in time; a drain that does
  * not finish in its own time is reported in the result (drainSeconds null, settleError).
  */
-export async function runStream(options: StreamOptions): Promise<{ summary: StreamSummary; oracle: Oracle; samples: StreamSamples; cpu?: CpuShare }> {
+/** The samples, and when the measured seconds began (epoch ms): the warm-up's end. */
+export type MeasuredSamples = StreamSamples & { measuredFromMs: number };
+
+export async function runStream(options: StreamOptions): Promise<{ summary: StreamSummary; oracle: Oracle; samples: MeasuredSamples; cpu?: CpuShare }> {
   const { rate, seconds } = options;
   const warmUpSeconds = options.warmUpSeconds ?? 0;
   const deadline = Date.now() + options.sendDeadlineMs;
@@ -127,10 +130,13 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
       throw new Error(reasonOf(error));
     });
     const backlogs: number[] = [];
-    await options.cpu?.start();
     matcher.start();
     const windowStart = warmUpSeconds * 1000;
     const windowEnd = (warmUpSeconds + seconds) * 1000;
+    const measuredFromMs = Date.now() + windowStart;
+    // The CPU shares are of the measured seconds, like the latency: from the warm-up's last second.
+    let cpuStarted = warmUpSeconds === 0;
+    if (cpuStarted) await options.cpu?.start();
     let lastAccepted = 0;
     const run = await withDeadline(
       runSimulation({
@@ -145,7 +151,11 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
           if (matcher.elapsedMs(at) >= windowStart && matcher.elapsedMs(at) <= windowEnd) acceptedInWindow.add(request.transaction.id);
           if (request.carriesInserted) matcher.accepted(`${request.transaction.topic}|${request.transaction.timeStamp}`, at);
         },
-        onSecond: async () => {
+        onSecond: async (second) => {
+          if (!cpuStarted && second >= warmUpSeconds) {
+            cpuStarted = true;
+            await options.cpu?.start();
+          }
           const waiting = await backlog.read().catch(() => undefined);
           if (waiting !== undefined) backlogs.push(waiting);
         },
@@ -153,7 +163,7 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
       remaining(),
       `sending ${rate}/s for ${warmUpSeconds + seconds} s (every request accepted)`,
     );
-    const cpu = await options.cpu?.stop();
+    const cpu = cpuStarted ? await options.cpu?.stop() : undefined;
     const drainStarted = performance.now();
     let drainSeconds: number | null = null;
     let settleError: string | undefined;
@@ -201,7 +211,7 @@ export async function runStream(options: StreamOptions): Promise<{ summary: Stre
       ...(subscriptionError !== undefined ? { subscriptionError } : {}),
       timeline: timelineOf(all, backlogs),
     };
-    const samples = { ...matcher.samples, latencies };
+    const samples = { ...matcher.samples, latencies, measuredFromMs };
     return { summary, oracle: run.oracle, samples, ...(cpu !== undefined ? { cpu } : {}) };
   } finally {
     sending.abort();

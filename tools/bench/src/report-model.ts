@@ -72,7 +72,7 @@ export interface StreamRun {
   oracle: Outcome<OracleResult>;
   timeSpent: Outcome<TimeSpent>;
   staleness: Outcome<StalenessResult>;
-  /** Where the CPU went while the simulator sent. */
+  /** Where the CPU went while the simulator sent its measured seconds. */
   cpu: Outcome<CpuShare>;
   /** Peak RSS per process of this run's stack, in MB. */
   peakRssMb: Record<string, number>;

@@ -22,7 +22,7 @@ describe('matching change events to the 202 of their notification', () => {
       { acceptedAtMs: 1_000, ms: 40 },
       { acceptedAtMs: 2_005, ms: -2 },
     ]);
-    expect(matcher.samples.appliedToEventMs).toHaveLength(2);
+    expect(matcher.samples.appliedToEvent).toHaveLength(2);
   });
 
   it('groups latencies by the second of their 202, with the backlog of that second', () => {

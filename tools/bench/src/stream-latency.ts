@@ -19,8 +19,13 @@ export interface LatencySample {
 /** What the stream measured event by event, too large for the report: the material of later analysis. */
 export interface StreamSamples {
   latencies: LatencySample[];
-  /** Per event: its arrival at the subscriber minus its `appliedAt` (the write, by PostgreSQL's clock). */
-  appliedToEventMs: number[];
+  /** Per event: its `appliedAt` (epoch ms, the write by PostgreSQL's clock) and its arrival at the subscriber minus that. */
+  appliedToEvent: AppliedToEvent[];
+}
+
+export interface AppliedToEvent {
+  appliedAt: number;
+  ms: number;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface StreamSamples {
 export function latencyMatcher(now: () => number) {
   const acknowledged = new Map<string, number>();
   const early = new Map<string, number[]>();
-  const samples: StreamSamples = { latencies: [], appliedToEventMs: [] };
+  const samples: StreamSamples = { latencies: [], appliedToEvent: [] };
   let began = now();
   const record = (acceptedAt: number, arrivedAt: number) => samples.latencies.push({ acceptedAtMs: acceptedAt - began, ms: arrivedAt - acceptedAt });
   return {
@@ -46,7 +51,8 @@ export function latencyMatcher(now: () => number) {
     },
     event(key: string, appliedAt: string) {
       const arrivedAt = now();
-      samples.appliedToEventMs.push(Date.now() - Date.parse(appliedAt));
+      const applied = Date.parse(appliedAt);
+      samples.appliedToEvent.push({ appliedAt: applied, ms: Date.now() - applied });
       const at = acknowledged.get(key);
       if (at !== undefined) record(at, arrivedAt);
       else early.set(key, [...(early.get(key) ?? []), arrivedAt]);

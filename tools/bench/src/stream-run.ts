@@ -81,7 +81,7 @@ export async function measureStream(env: BenchEnv, options: { rate: number; seco
       `${options.name}: achieved ${summary.achievedRate}/s, p50 ${summary.p50Ms} ms, p99 ${summary.p99Ms} ms; ` +
         `${verdict.sustained ? 'kept up' : `did not keep up: ${verdict.reason}`}`,
     );
-    const timeSpent: Outcome<TimeSpent> = await readTimeSpent({ redisUrl: fresh.redisUrl, prefix: fresh.prefix, appliedToEventMs: samples.appliedToEventMs }).catch(failedWith);
+    const timeSpent: Outcome<TimeSpent> = await readTimeSpent({ redisUrl: fresh.redisUrl, prefix: fresh.prefix, appliedToEvent: samples.appliedToEvent, measuredFromMs: samples.measuredFromMs }).catch(failedWith);
     const checked =
       summary.drainSeconds === null
         ? { error: `the pipeline did not settle in time to check it (${summary.settleError ?? 'unknown'})` }

@@ -39,7 +39,7 @@ describe('where the time went, read from BullMQ after a run', () => {
     workerConnection.disconnect();
     await closeDomainQueues(queues);
 
-    const spent = await readTimeSpent({ redisUrl, prefix, appliedToEventMs: [5, 15, 25] });
+    const spent = await readTimeSpent({ redisUrl, prefix, appliedToEvent: [5, 15, 25].map((ms) => ({ appliedAt: acceptedAt + ms, ms })) });
     expect(spent.jobs).toMatchObject({ completed: 5, sampled: 5, notifications: 10 });
     expect(spent.jobs.notificationsPerJob).toMatchObject({ p50: 2, max: 2 });
     const [dispatched, started, committed, delivered] = spent.stages;
@@ -51,5 +51,10 @@ describe('where the time went, read from BullMQ after a run', () => {
     // No WMSi worker ran here: the workers' own counts are there, and zero.
     expect(spent.retries.counted).toBe(0);
     expect(spent.deadlocks.counted).toBe(0);
+
+    // Only the measured seconds: jobs whose notifications came after the warm-up, events applied after it.
+    const afterWarmUp = await readTimeSpent({ redisUrl, prefix, appliedToEvent: [5, 15, 25].map((ms) => ({ appliedAt: acceptedAt + ms, ms })), measuredFromMs: acceptedAt + 10 });
+    expect(afterWarmUp.jobs).toMatchObject({ completed: 5, sampled: 0, notifications: 0 });
+    expect(afterWarmUp.stages[3]?.ms).toMatchObject({ count: 2, p50: 25 });
   });
 });

@@ -1,4 +1,5 @@
 import { readAllTopicStats, type TopicStats } from '@wmsi/change-feed';
+import type { AppliedToEvent } from './stream-latency.js';
 import type { Database } from '@wmsi/db';
 import { connectForBackgroundWork } from '@wmsi/queue';
 import type { Queue } from 'bullmq';
@@ -16,7 +17,7 @@ export interface TimeSpent {
   jobs: {
     /** Completed notification jobs BullMQ still kept (newest 10,000 per queue, for an hour). */
     completed: number;
-    /** Of those, how many were read: evenly spread over the run, at most MAX_SAMPLED_JOBS. */
+    /** Of those, how many were read (evenly spread over the run, at most MAX_SAMPLED_JOBS) and kept: those of the measured seconds. */
     sampled: number;
     notifications: number;
     notificationsPerJob: Spread | null;
@@ -67,11 +68,20 @@ type CountedStats = TopicStats;
  * Reads it all but PostgreSQL's deadlock count, which its backends report when they end: read that
  * with `postgresDeadlocks` once the stack stopped.
  */
-export async function readTimeSpent(options: { redisUrl: string; prefix: string; appliedToEventMs: number[] }): Promise<TimeSpent> {
+export async function readTimeSpent(options: {
+  redisUrl: string;
+  prefix: string;
+  appliedToEvent: readonly AppliedToEvent[];
+  /** Only jobs whose notifications were all accepted from then on (epoch ms), and events applied from then on: the measured seconds. */
+  measuredFromMs?: number;
+}): Promise<TimeSpent> {
+  const from = options.measuredFromMs ?? Number.NEGATIVE_INFINITY;
   const redis = connectForBackgroundWork(options.redisUrl, () => undefined);
   const queues = await openPipelineQueues(redis, options.prefix);
   try {
-    const { completed, jobs } = await sampleCompletedJobs(redis, queues);
+    const sampled = await sampleCompletedJobs(redis, queues);
+    const completed = sampled.completed;
+    const jobs = sampled.jobs.filter((job) => Math.min(...job.acceptedAt) >= from);
     const stats = Object.values(await readAllTopicStats(redis, options.prefix)) as CountedStats[];
     const deadLettered = (await Promise.all(queues.map((queue) => queue.getFailedCount()))).reduce((a, b) => a + b, 0);
     const retried = jobs.filter((job) => job.attempts > 1);
@@ -82,7 +92,10 @@ export async function readTimeSpent(options: { redisUrl: string; prefix: string;
         notifications: jobs.reduce((sum, job) => sum + job.acceptedAt.length, 0),
         notificationsPerJob: spreadOf(jobs.map((job) => job.acceptedAt.length)),
       },
-      stages: stagesOf(jobs, options.appliedToEventMs),
+      stages: stagesOf(
+        jobs,
+        options.appliedToEvent.filter((event) => event.appliedAt >= from).map((event) => event.ms),
+      ),
       retries: {
         sampledJobsRetried: retried.length,
         sampledExtraAttempts: retried.reduce((sum, job) => sum + job.attempts - 1, 0),
@@ -103,7 +116,7 @@ export async function readTimeSpent(options: { redisUrl: string; prefix: string;
  * job's stages hold for each of its notifications; `finishedOn` comes just after its last commit,
  * so for a notification early in a large job "committed" is an upper bound.
  */
-function stagesOf(jobs: readonly JobTimes[], appliedToEventMs: number[]): StageSpread[] {
+function stagesOf(jobs: readonly JobTimes[], appliedToEventMs: readonly number[]): StageSpread[] {
   const perNotification = (stage: (job: JobTimes, acceptedAt: number) => number) => spreadOf(jobs.flatMap((job) => job.acceptedAt.map((at) => stage(job, at))));
   return [
     { stage: '202 -> dispatched', from: 'job `timestamp` - intake id (the time of the 202)', ms: perNotification((job, at) => job.dispatchedAt - at) },

@@ -31,7 +31,7 @@ function cpuLine(run: StreamRun): string {
   const busiest = Object.entries(cpu.percentOfOneCore).sort(([, a], [, b]) => b - a);
   const total = busiest.reduce((sum, [, percent]) => sum + percent, 0);
   return (
-    `CPU while the simulator sent (${cpu.seconds} s; percent of one core, ${cpu.cores} cores = ${cpu.cores * 100} %): ` +
+    `CPU while the simulator sent its measured seconds (${cpu.seconds} s after the warm-up; percent of one core, ${cpu.cores} cores = ${cpu.cores * 100} %): ` +
     `${busiest.map(([name, percent]) => `${name} ${num(percent, 0)} %`).join(', ')}; together ${num(total, 0)} %.`
   );
 }
@@ -39,7 +39,7 @@ function cpuLine(run: StreamRun): string {
 function jobsLine(spent: TimeSpent): string {
   const perJob = spent.jobs.notificationsPerJob;
   return (
-    `Jobs: ${num(spent.jobs.sampled, 0)} of ${num(spent.jobs.completed, 0)} completed jobs read (${num(spent.jobs.notifications, 0)} notifications)` +
+    `Jobs: ${num(spent.jobs.sampled, 0)} of the measured seconds, of ${num(spent.jobs.completed, 0)} completed jobs (${num(spent.jobs.notifications, 0)} notifications)` +
     (perJob === null ? '.' : `; notifications per job p50 ${num(perJob.p50)}, p99 ${num(perJob.p99)}, max ${num(perJob.max)}.`)
   );
 }
@@ -60,7 +60,7 @@ export function timeSpentSection(report: BenchReport): string[] {
     '',
     'Per stage, from what the pipeline keeps anyway: the intake id (its first part is the time of the 202), BullMQ\'s completed jobs ' +
       '(`timestamp` when the dispatcher queued it, `processedOn` when a worker started it, `finishedOn` just after its last commit, `attemptsMade`), ' +
-      'each change event\'s `appliedAt` and the time it reached the bench\'s own subscription. The job stages are read from a sample of the completed jobs spread evenly over the run. ' +
+      'each change event\'s `appliedAt` and the time it reached the bench\'s own subscription. The job stages are read from a sample of the completed jobs spread evenly over the run, of which only the jobs whose notifications were all accepted after the warm-up count, as only the events applied after it do. ' +
       'A job\'s stages hold for each of its notifications, so "committed" is an upper bound for a notification early in a large job, and "written -> event received" counts from the start of the writing transaction: the two overlap by the write itself.',
     '',
   ];
