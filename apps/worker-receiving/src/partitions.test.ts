@@ -15,7 +15,8 @@ describe('partitioned queues with two worker processes', () => {
   let bed: ChangesTestbed;
   const workers: WorkerProcess[] = [];
   beforeAll(async () => {
-    bed = await createChangesTestbed({ domain: 'receiving' });
+    // Several partitions, whatever the default: the documents must spread over them.
+    bed = await createChangesTestbed({ domain: 'receiving', partitions: 4 });
     for (let i = 0; i < 2; i++) workers.push(await startWorkerProcess(appRoot, workerEnv(bed)));
   }, 90_000);
   afterAll(async () => {

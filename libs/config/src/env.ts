@@ -19,11 +19,12 @@ const port = z.coerce.number().int().min(0).max(65535);
 const httpHeaderName = z.string().trim().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name');
 
 /**
- * How many partitions a domain's queue has unless QUEUE_PARTITIONS says otherwise. Two: on the
- * 2-core machine of the benchmark, 2 partitions per domain (8 transactions at once) made jobs of
- * more notifications than 4 and halved the latency at 500/s (see the README's "Scaling out").
+ * How many partitions a domain's queue has unless QUEUE_PARTITIONS says otherwise. One: on the
+ * 2-core machine of the benchmark, once the dispatcher sized jobs by the load, 1 partition per domain
+ * (4 transactions at once) made fewer and bigger jobs than 2 and took less CPU for the same rate
+ * (see the README's "Scaling out"). Raise it with the cores and worker processes.
  */
-export const DEFAULT_QUEUE_PARTITIONS = 2;
+export const DEFAULT_QUEUE_PARTITIONS = 1;
 
 export const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://127.0.0.1:5432/wmsi'),

@@ -53,7 +53,8 @@ export interface NotificationJobData {
   notifications: AcceptedNotification[];
 }
 
-export const MAX_NOTIFICATIONS_PER_JOB = 100;
+/** A burst goes to a busy worker in jobs of up to this many (with one partition per domain, 100 was reached at 500/s). */
+export const MAX_NOTIFICATIONS_PER_JOB = 250;
 
 /**
  * The durable timer of a parked lone `Deleted` row: a delayed job in the same domain queue, so the

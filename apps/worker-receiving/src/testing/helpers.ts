@@ -38,6 +38,7 @@ export function workerEnv(bed: ChangesTestbed, databaseUrl = bed.databaseUrl): R
     REDIS_PREFIX: bed.prefix,
     PAIRING_WINDOW_MS: String(bed.windowMs),
     WORKER_LOCK_MS: '1000',
+    QUEUE_PARTITIONS: String(bed.partitions),
   };
 }
 

@@ -38,14 +38,15 @@ function summed(outcome: EngineOutcome): TopicOutcome {
  * key prefix of its own). Parked rows wait in the real deadlines set; `endWindows()` applies every
  * one of them now, as the domain worker does once their windows end, so tests decide when.
  */
-export async function createChangesTestbed(options: { domain: DomainQueue; tables?: readonly TopicTables[]; windowMs?: number }) {
+export async function createChangesTestbed(options: { domain: DomainQueue; tables?: readonly TopicTables[]; windowMs?: number; partitions?: number }) {
   const windowMs = options.windowMs ?? 300;
+  const partitions = options.partitions ?? loadEnv().QUEUE_PARTITIONS;
   const database = await createTestDatabase();
   const prefix = testPrefix();
   const redis = connectForBackgroundWork(loadEnv().REDIS_URL, ignoreConnectionErrors);
   await waitUntilReady(redis);
-  // The domain's queue with as many partitions as a worker started with this environment consumes.
-  const queue = openDomainQueues(redis, prefix, loadEnv().QUEUE_PARTITIONS)[options.domain];
+  // The domain's queue with as many partitions as the workers started for it (workerEnv) consume.
+  const queue = openDomainQueues(redis, prefix, partitions)[options.domain];
   const parking = createParkingLot(redis, { prefix, windowMs });
   // The engine's own pool, set up as a domain worker's (statements prepared per connection).
   const engineDb = createDb(database.url, { maxConnections: 5, applicationName: 'wmsi-test-engine', preparedStatements: ENGINE_PREPARED_STATEMENTS });
@@ -66,6 +67,7 @@ export async function createChangesTestbed(options: { domain: DomainQueue; table
     parking,
     engine,
     windowMs,
+    partitions,
     /** Applies one notification as a job of its own would. */
     apply: async (topic: Topic, body: string) => outcomeOf(await engine.applyNotifications([accepted(topic, body)]), topic),
     /** Applies notifications as one job (one batch). */
