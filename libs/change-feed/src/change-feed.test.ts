@@ -106,6 +106,17 @@ describe('the change log as a cursor (real PostgreSQL, real Redis)', () => {
         expect(text).toContain('change_log_by_position');
         expect(text).not.toMatch(/Seq Scan on change_log/);
       }
+      // The API's tail keeps its read prepared, and PostgreSQL may settle on a generic plan for it:
+      // that plan must use the index too.
+      const tailRead = changesStatement({ after: from, limit: 1_000 }).compile(database.db);
+      await client.query('set plan_cache_mode = force_generic_plan');
+      await client.query(`prepare tail_read as ${tailRead.sql}`);
+      const generic = await client.query<{ 'QUERY PLAN': string }>(`explain execute tail_read(${tailRead.parameters.map((value) => `'${String(value)}'`).join(', ')})`);
+      await client.query('deallocate tail_read');
+      await client.query('reset plan_cache_mode');
+      const genericText = generic.rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(genericText).toContain('change_log_by_position');
+      expect(genericText).not.toMatch(/Seq Scan on change_log/);
     } finally {
       await open.query('rollback');
       open.release();
