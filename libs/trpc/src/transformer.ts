@@ -16,8 +16,8 @@ function serializeOutput(value: unknown): unknown {
   return isPlainJson(value, 0) ? { json: value } : superjson.serialize(value);
 }
 
-/** Keys superjson handles apart (prototype pollution): left to it. */
-const SPECIAL_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Names superjson refuses as object keys (prototype pollution): an object holding one is left to it. */
+export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 /** Deeper than this is left to superjson, which also knows cycles. */
 const MAX_DEPTH = 64;
 
@@ -39,7 +39,7 @@ export function isPlainJson(value: unknown, depth: number): boolean {
       const prototype = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null) return false;
       for (const key in value) {
-        if (SPECIAL_KEYS.has(key) || !isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+        if (UNSAFE_KEYS.has(key) || !isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
       }
       return Object.getOwnPropertySymbols(value).length === 0;
     }

@@ -5,12 +5,9 @@ import type { Context } from './context.js';
 import { APP_ERROR_CODES, AppError } from './errors.js';
 import { inputProblem } from './inputs.js';
 import type { Role } from './tokens.js';
-import { apiTransformer } from './transformer.js';
+import { apiTransformer, UNSAFE_KEYS } from './transformer.js';
 
-/** Names superjson refuses as object keys (prototype pollution): a field sent with one is named `(input).<name>`. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** The name of the field an issue is about, as fieldErrors keys it: `filter.reason`, `(input)`. */
+/** The name of the field an issue is about, as fieldErrors keys it: `filter.reason`, `(input)`, and `(input).<name>` for a name superjson refuses. */
 export function fieldName(path: readonly PropertyKey[]): string {
   const name = path.map(String).join('.');
   return name === '' ? '(input)' : UNSAFE_KEYS.has(name) ? `(input).${name}` : name;
