@@ -75,14 +75,15 @@ function listen(redis: Redis, onError: ErrorListener): Redis {
   return redis;
 }
 
-/** Resolves once the connection is ready, or rejects after `timeoutMs`. */
+/** Resolves once the connection is ready, or rejects after `timeoutMs` (Infinity: waits as long as it takes). */
 export async function waitUntilReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const fail = () => {
       cleanup();
       reject(new Error(`Redis not ready after ${timeoutMs} ms (status ${redis.status})`));
-    }, timeoutMs);
+    };
+    const timer = Number.isFinite(timeoutMs) ? setTimeout(fail, timeoutMs) : undefined;
     const onReady = () => {
       cleanup();
       resolve();
