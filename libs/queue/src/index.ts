@@ -12,6 +12,7 @@ export {
   queueName,
   allQueueNames,
   queueNamesInUse,
+  openQueuesInUse,
   type DomainQueue,
   type AcceptedNotification,
   type DomainQueues,

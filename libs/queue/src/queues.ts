@@ -1,4 +1,4 @@
-import type { ConnectionOptions, JobsOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEFAULT_QUEUE_PARTITIONS, PartitionedQueue, partitionName } from './partitioned-queue.js';
 import { partitionCountsKey } from './redis-keys.js';
@@ -28,6 +28,11 @@ export function allQueueNames(partitions = DEFAULT_QUEUE_PARTITIONS): string[] {
 export async function queueNamesInUse(redis: Redis, prefix: string): Promise<string[]> {
   const recorded = Object.values(await redis.hgetall(partitionCountsKey(prefix))).map(Number);
   return allQueueNames(Math.max(DEFAULT_QUEUE_PARTITIONS, ...recorded));
+}
+
+/** Every queue in use (queueNamesInUse), opened on one connection for reading: close them before the connection. */
+export async function openQueuesInUse(redis: Redis, prefix: string): Promise<Queue[]> {
+  return (await queueNamesInUse(redis, prefix)).map((name) => new Queue(name, { connection: redis, prefix }));
 }
 
 /** An accepted notification, as the intake stored it. */

@@ -2,9 +2,8 @@ import { DOMAINS, TOPICS, type Topic } from '@wmsi/contracts';
 import type { Database } from '@wmsi/db';
 import { issueApiKey } from '@wmsi/intake';
 import { deadlinesKey } from '@wmsi/pairing';
-import { connectForBackgroundWork, intakeKeys, queueNamesInUse, statsKey } from '@wmsi/queue';
+import { connectForBackgroundWork, intakeKeys, openQueuesInUse, statsKey } from '@wmsi/queue';
 import { issueToken } from '@wmsi/trpc';
-import { Queue } from 'bullmq';
 
 /** One API key per topic and an admin token, as an integrator would set WMSi up for a demo. */
 export async function issueCredentials(db: Database, redisUrl: string, prefix: string) {
@@ -25,7 +24,7 @@ export async function issueCredentials(db: Database, redisUrl: string, prefix: s
  */
 export async function waitUntilSettled(redisUrl: string, prefix: string, timeoutMs = 120_000): Promise<void> {
   const redis = connectForBackgroundWork(redisUrl, () => undefined);
-  const queues = (await queueNamesInUse(redis, prefix)).map((name) => new Queue(name, { connection: redis, prefix }));
+  const queues = await openQueuesInUse(redis, prefix);
   try {
     const deadline = Date.now() + timeoutMs;
     let quietSince = 0;

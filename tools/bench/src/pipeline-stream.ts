@@ -1,13 +1,12 @@
 import { runSimulation, waitUntilSettled, type Oracle } from '@wmsi/acumatica-sim';
 import { createWmsClient } from '@wmsi/client';
 import type { Topic } from '@wmsi/contracts';
-import { connectForBackgroundWork, intakeKeys } from '@wmsi/queue';
+import { connectForBackgroundWork, intakeKeys, openQueuesInUse } from '@wmsi/queue';
 import type { Queue } from 'bullmq';
 import type { CpuShare, cpuMeter } from './cpu-share.js';
 import { reasonOf, withDeadline } from './deadline.js';
 import { percentile, round1 } from './percentiles.js';
 import { latencyMatcher, timelineOf, type StreamSamples, type TimelinePoint } from './stream-latency.js';
-import { openPipelineQueues } from './queues.js';
 
 /** One steady stream through the whole pipeline, as measured (everything here is JSON). */
 export interface StreamSummary {
@@ -71,7 +70,7 @@ function backlogReader(redisUrl: string, prefix: string) {
   return {
     async read(): Promise<number | undefined> {
       if (closed) return undefined;
-      queues ??= await openPipelineQueues(redis, prefix);
+      queues ??= await openQueuesInUse(redis, prefix);
       const intake = await redis.xlen(intakeKeys(prefix).stream);
       const waiting = await Promise.all(queues.map((queue) => queue.getWaitingCount()));
       return intake + waiting.reduce((a, b) => a + b, 0);
@@ -84,15 +83,15 @@ function backlogReader(redisUrl: string, prefix: string) {
   };
 }
 
+/** The samples, and when the measured seconds began (epoch ms): the warm-up's end. */
+export type MeasuredSamples = StreamSamples & { measuredFromMs: number };
+
 /**
  * A steady simulated stream (20 % split, 5 % duplicates, 5 % late), its latency from the 202 to
  * the change event on `sync.changes`, and the pipeline's backlog second by second. Throws a
  * DeadlineError when the subscription or the sending does not finish in time; a drain that does
  * not finish in its own time is reported in the result (drainSeconds null, settleError).
  */
-/** The samples, and when the measured seconds began (epoch ms): the warm-up's end. */
-export type MeasuredSamples = StreamSamples & { measuredFromMs: number };
-
 export async function runStream(options: StreamOptions): Promise<{ summary: StreamSummary; oracle: Oracle; samples: MeasuredSamples; cpu?: CpuShare }> {
   const { rate, seconds } = options;
   const warmUpSeconds = options.warmUpSeconds ?? 0;

@@ -1,12 +1,11 @@
 import { readAllTopicStats, type TopicStats } from '@wmsi/change-feed';
-import type { AppliedToEvent } from './stream-latency.js';
 import type { Database } from '@wmsi/db';
-import { connectForBackgroundWork } from '@wmsi/queue';
+import { connectForBackgroundWork, openQueuesInUse } from '@wmsi/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { spreadOf, type Spread } from './percentiles.js';
-import { openPipelineQueues } from './queues.js';
+import type { AppliedToEvent } from './stream-latency.js';
 
 /**
  * Where the time of a stream went, stage by stage, and what went wrong on the way (retries,
@@ -77,7 +76,7 @@ export async function readTimeSpent(options: {
 }): Promise<TimeSpent> {
   const from = options.measuredFromMs ?? Number.NEGATIVE_INFINITY;
   const redis = connectForBackgroundWork(options.redisUrl, () => undefined);
-  const queues = await openPipelineQueues(redis, options.prefix);
+  const queues = await openQueuesInUse(redis, options.prefix);
   try {
     const sampled = await sampleCompletedJobs(redis, queues);
     const completed = sampled.completed;
