@@ -1,7 +1,7 @@
 import type { Row } from '@wmsi/contracts';
 import { documentKeyOf, isHeaderOnly, type RecordTable, type TopicTables } from '@wmsi/db';
 import { sql } from 'kysely';
-import type { Executor } from './batch-sql.js';
+import { storedRowByKey, type Executor } from './batch-sql.js';
 
 /**
  * The stored TimeStamp of each row's record (its line, or its document for a header-only row and a
@@ -30,12 +30,16 @@ async function timeStampsOf(db: Executor, table: RecordTable, rows: readonly Row
   const found = new Map<string, string>();
   if (rows.length === 0) return found;
   const keys = rows.map((row) => ({ k: keyText(row), ...Object.fromEntries(table.key.map((c) => [c.column, row.key[c.field]])) }));
-  const columns = table.key.map((c) => `"${c.column}"`).join(', ');
-  const typed = table.key.map((c) => `"${c.column}" ${c.type}`).join(', ');
-  const result = await sql<{ k: string; ts: string }>`
-    select x.k, t.source_timestamp::text as ts
-    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x(k text, ${sql.raw(typed)})
-    join ${sql.id(table.table)} as t using (${sql.raw(columns)})`.execute(db);
+  const result = await storedTimeStampsStatement(table, keys).execute(db);
   for (const row of result.rows) found.set(row.k, row.ts);
   return found;
+}
+
+/** One table's read; `keys` hold `k` and the key's columns (exported for the test that checks its plan). */
+export function storedTimeStampsStatement(table: RecordTable, keys: ReadonlyArray<Record<string, unknown>>) {
+  const typed = table.key.map((c) => `"${c.column}" ${c.type}`).join(', ');
+  return sql<{ k: string; ts: string }>`
+    select x.k, t.source_timestamp::text as ts
+    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x(k text, ${sql.raw(typed)})
+    ${storedRowByKey(table.table, table.key.map((c) => c.column), 't')}`;
 }
