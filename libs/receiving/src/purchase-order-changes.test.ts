@@ -2,6 +2,7 @@ import { comparePositions, decodePosition, matches } from '@wmsi/change-feed';
 import { createChangesTestbed, schemaMismatches, type ChangesTestbed } from '@wmsi/changes/testing';
 import { timeStampToDate } from '@wmsi/contracts';
 import { notificationBody, nextTimeStamp, purchaseOrderBody } from '@wmsi/contracts/testing';
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receivingTables } from './index.js';
@@ -172,6 +173,23 @@ describe('purchase-order changes (receiving)', () => {
     expect(await changesOf(orderNbr)).toEqual(['insert:1', 'insert:2']);
   });
 
+  it('parks a lone Deleted delivered by two jobs meeting at its mark once; the other delivery is a duplicate', async () => {
+    // No document to lock (every row parked): the dedup mark alone keeps the two apart.
+    const orderNbr = newOrderNbr();
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1)], timeStamp: nextTimeStamp() }));
+    const id = randomUUID();
+    const lone = poBody({ deleted: [poRow(orderNbr, 1)], timeStamp: nextTimeStamp(), id });
+
+    const outcomes = await whileMarksAreLocked(bed, 2, () => Promise.all([bed.apply('purchase-orders', lone), bed.apply('purchase-orders', lone)]));
+
+    expect(outcomes.map((outcome) => outcome.parked).sort()).toEqual([0, 1]);
+    expect(outcomes.map((outcome) => outcome.duplicates).sort()).toEqual([0, 1]);
+    const history = await bed.db.selectFrom('document_history').select('outcome').where('notification_id', '=', id).execute();
+    expect(history.map((row) => row.outcome).sort()).toEqual(['duplicate', 'parked']);
+    const marks = await bed.db.selectFrom('processed_notifications').select('intake_id').where('notification_id', '=', id).execute();
+    expect(marks).toHaveLength(1);
+  });
+
   it('processes a split pair delivered 3 times each, in mixed order, as exactly one update', async () => {
     const orderNbr = newOrderNbr();
     const id = randomUUID();
@@ -339,3 +357,35 @@ describe('purchase-order changes (receiving)', () => {
     expect(removed!.removed_at).toEqual(timeStampToDate(t2));
   });
 });
+
+/**
+ * Runs `deliver` while another transaction holds the marks table against writes, until `writers`
+ * batches wait to write their marks, then lets them go at once.
+ */
+async function whileMarksAreLocked<T>(bed: ChangesTestbed, writers: number, deliver: () => Promise<T>): Promise<T> {
+  return bed.db.connection().execute(async (holder) => {
+    await sql`begin`.execute(holder);
+    let delivering: Promise<T> | undefined;
+    try {
+      await sql`lock table processed_notifications in share row exclusive mode`.execute(holder);
+      delivering = deliver();
+      await untilWaiting(bed, writers);
+    } finally {
+      await sql`commit`.execute(holder);
+    }
+    return delivering;
+  });
+}
+
+/** Waits until `count` other transactions wait for a lock on the marks table. */
+async function untilWaiting(bed: ChangesTestbed, count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { rows } = await sql<{ waiting: number }>`
+      select count(*)::int as waiting from pg_locks
+      where relation = 'processed_notifications'::regclass and not granted`.execute(bed.db);
+    if ((rows[0]?.waiting ?? 0) >= count) return;
+    if (Date.now() > deadline) throw new Error(`${count} writers did not reach the marks within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
