@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LOGGED_CHANGE_COLUMNS, type LoggedChange } from '@wmsi/change-feed';
+import type { LoggedChange } from '@wmsi/change-feed';
 import type { Row } from '@wmsi/contracts';
 import type { Database, DB, RecordTable, StoredColumn, TopicTables } from '@wmsi/db';
 import { documentKeyOf } from '@wmsi/db';
@@ -202,6 +202,12 @@ export interface HistoryRow {
  * fields they set), the history rows and the change log, returned in log order. Throws when
  * PostgreSQL wrote another number of records than planned: the state changed under the lock, and
  * the transaction must not commit.
+ *
+ * Of each logged change PostgreSQL returns only what it decided (position, TimeStamp as it stores
+ * it, time applied); the rest is the entry this process sent. Returning the whole rows had
+ * PostgreSQL print every record before and after as jsonb text and this process parse it back:
+ * 19 against 11 ms for 1,000 logged lines. The insert takes the entries in log order, so their
+ * seqs, taken as each row goes in, follow it.
  */
 export async function writeBatch(trx: Executor, writes: readonly RecordWrite[], log: readonly LogEntry[], history: readonly HistoryRow[]): Promise<LoggedChange[]> {
   const ctes: RawBuilder<unknown>[] = [];
@@ -223,16 +229,44 @@ export async function writeBatch(trx: Executor, writes: readonly RecordWrite[], 
     from jsonb_to_recordset(${json(log.map((entry, ord) => logRecord(entry, ord)))})
       as x(ord integer, topic text, kind text, level text, row_key jsonb, document_key jsonb, warehouse text, previous_warehouse text, source_timestamp text, query text, notification_id text, before jsonb, after jsonb)
     order by x.ord
-    returning ${sql.raw(LOGGED_CHANGE_COLUMNS)})`);
+    returning xid::text as xid, seq::text as seq, source_timestamp::text as source_timestamp, applied_at)`);
   const written = counted.length === 0 ? sql`0` : sql.join(counted, sql` + `);
-  const result = await sql<LoggedChange & { written: string | null }>`
+  const result = await sql<LoggedPosition & { written: string | null }>`
     with ${sql.join(ctes)}
     select (${written})::text as written, logged.* from (select 1) as one left join logged on true order by logged.seq::bigint`.execute(trx);
   const writtenCount = Number(result.rows[0]?.written ?? 0);
   if (writtenCount !== writes.length) {
     throw new Error(`planned ${writes.length} record writes, PostgreSQL took ${writtenCount}: the stored state changed under the documents' locks`);
   }
-  return result.rows.filter((row) => row.seq != null);
+  const positions = result.rows.filter((row) => row.seq != null);
+  if (positions.length !== log.length) throw new Error(`logged ${positions.length} changes of ${log.length}`);
+  return positions.map((position, ord) => loggedChange(log[ord]!, position));
+}
+
+/** What PostgreSQL returns of a logged change. */
+interface LoggedPosition {
+  xid: string;
+  seq: string;
+  source_timestamp: string;
+  applied_at: Date;
+}
+
+function loggedChange(entry: LogEntry, { xid, seq, source_timestamp, applied_at }: LoggedPosition): LoggedChange {
+  return {
+    xid,
+    seq,
+    topic: entry.topic,
+    kind: entry.kind,
+    level: entry.level,
+    row_key: entry.rowKey,
+    document_key: entry.documentKey,
+    warehouse: entry.warehouse,
+    previous_warehouse: entry.previousWarehouse,
+    source_timestamp,
+    applied_at,
+    before: entry.before,
+    after: entry.after,
+  };
 }
 
 interface WriteGroup {

@@ -1,5 +1,5 @@
-import { comparePositions, decodePosition, matches } from '@wmsi/change-feed';
-import { createChangesTestbed, schemaMismatches, type ChangesTestbed } from '@wmsi/changes/testing';
+import { comparePositions, decodePosition, matches, toChangeEvent, type LoggedChange } from '@wmsi/change-feed';
+import { accepted, createChangesTestbed, schemaMismatches, type ChangesTestbed } from '@wmsi/changes/testing';
 import { timeStampToDate } from '@wmsi/contracts';
 import { notificationBody, nextTimeStamp, purchaseOrderBody } from '@wmsi/contracts/testing';
 import { sql } from 'kysely';
@@ -311,6 +311,21 @@ describe('purchase-order changes (receiving)', () => {
     ]);
     expect(comparePositions(decodePosition(older.events[0]!.id)!, decodePosition(older.events[1]!.id)!)).toBe(-1);
     expect(await line(orderNbr, 2)).toMatchObject({ open_qty: '7', source_timestamp: t2 });
+  });
+
+  it('returns the changes it committed exactly as the log holds them, the feed reads them', async () => {
+    const orderNbr = newOrderNbr();
+    const [t1, t2] = [nextTimeStamp(), nextTimeStamp()];
+    await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1), poRow(orderNbr, 2), poRow(orderNbr, 3)], timeStamp: t1 }));
+    // An update of two lines, one moved to another warehouse, and a line that goes: before and after on each.
+    const updated = await bed.applyBatch([
+      accepted('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1), poRow(orderNbr, 2)], inserted: [poRow(orderNbr, 1, { OpenQty: 4.5 }), poRow(orderNbr, 2, { Warehouse: 'EAST' })], timeStamp: t2 })),
+      accepted('purchase-orders', poBody({ deleted: [poRow(orderNbr, 3)], inserted: [poRow(orderNbr, 3, { ReceivedQty: 10, OpenQty: 0 })], timeStamp: nextTimeStamp() })),
+    ]);
+    expect(updated.events).toHaveLength(3);
+    const ids = updated.events.map((event) => event.id);
+    const logged = (await bed.changeLog()).filter((row) => ids.includes(toChangeEvent(row as unknown as LoggedChange).id));
+    expect(updated.events).toEqual(logged.map((row) => toChangeEvent(row as unknown as LoggedChange)));
   });
 
   it('keeps a body it cannot read in the quarantine table instead of retrying it forever', async () => {
