@@ -313,11 +313,12 @@ describe('purchase-order changes (receiving)', () => {
     expect(await line(orderNbr, 2)).toMatchObject({ open_qty: '7', source_timestamp: t2 });
   });
 
-  it('returns the changes it committed exactly as the log holds them, the feed reads them', async () => {
+  it('returns the changes it committed exactly as the feed reads them from the log', async () => {
     const orderNbr = newOrderNbr();
     const [t1, t2] = [nextTimeStamp(), nextTimeStamp()];
     await bed.apply('purchase-orders', poBody({ inserted: [poRow(orderNbr, 1), poRow(orderNbr, 2), poRow(orderNbr, 3)], timeStamp: t1 }));
-    // An update of two lines, one moved to another warehouse, and a line that goes: before and after on each.
+    // One batch: two lines updated, one of them moved to another warehouse, and a third line
+    // updated by the batch's second notification; each change with its before and after.
     const updated = await bed.applyBatch([
       accepted('purchase-orders', poBody({ deleted: [poRow(orderNbr, 1), poRow(orderNbr, 2)], inserted: [poRow(orderNbr, 1, { OpenQty: 4.5 }), poRow(orderNbr, 2, { Warehouse: 'EAST' })], timeStamp: t2 })),
       accepted('purchase-orders', poBody({ deleted: [poRow(orderNbr, 3)], inserted: [poRow(orderNbr, 3, { ReceivedQty: 10, OpenQty: 0 })], timeStamp: nextTimeStamp() })),

@@ -19,8 +19,10 @@ function plannedRequest(n: number): PlannedRequest {
 describe('the simulator’s sender', () => {
   let server: Server | undefined;
   afterEach(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    const closing = server;
+    if (closing === undefined) return;
+    closing.closeAllConnections();
+    await new Promise((resolve) => closing.close(resolve));
   });
 
   it('keeps one abort listener however many requests wait, and gives them all up at once when aborted', async () => {
