@@ -240,7 +240,8 @@ export async function writeBatch(trx: Executor, writes: readonly RecordWrite[], 
   }
   const positions = result.rows.filter((row) => row.seq != null);
   if (positions.length !== log.length) throw new Error(`logged ${positions.length} changes of ${log.length}`);
-  return positions.map((position, ord) => loggedChange(log[ord]!, position));
+  // One position per entry, checked just above.
+  return log.map((entry, ord) => loggedChange(entry, positions[ord] as LoggedPosition));
 }
 
 /** What PostgreSQL returns of a logged change. */
