@@ -253,21 +253,7 @@ interface LoggedPosition {
 }
 
 function loggedChange(entry: LogEntry, { xid, seq, source_timestamp, applied_at }: LoggedPosition): LoggedChange {
-  return {
-    xid,
-    seq,
-    topic: entry.topic,
-    kind: entry.kind,
-    level: entry.level,
-    row_key: entry.rowKey,
-    document_key: entry.documentKey,
-    warehouse: entry.warehouse,
-    previous_warehouse: entry.previousWarehouse,
-    source_timestamp,
-    applied_at,
-    before: entry.before,
-    after: entry.after,
-  };
+  return { xid, seq, ...changeColumns(entry), source_timestamp, applied_at };
 }
 
 interface WriteGroup {
@@ -318,8 +304,12 @@ function upsert({ table, sent, withExtra, writes }: WriteGroup): RawBuilder<unkn
 }
 
 function logRecord(entry: LogEntry, ord: number) {
+  return { ord, ...changeColumns(entry), source_timestamp: entry.timeStamp, query: entry.query, notification_id: entry.notificationId };
+}
+
+/** The change-log columns a log entry fills as it is: what is sent, and what an event gets back of it. */
+function changeColumns(entry: LogEntry) {
   return {
-    ord,
     topic: entry.topic,
     kind: entry.kind,
     level: entry.level,
@@ -327,9 +317,6 @@ function logRecord(entry: LogEntry, ord: number) {
     document_key: entry.documentKey,
     warehouse: entry.warehouse,
     previous_warehouse: entry.previousWarehouse,
-    source_timestamp: entry.timeStamp,
-    query: entry.query,
-    notification_id: entry.notificationId,
     before: entry.before,
     after: entry.after,
   };
